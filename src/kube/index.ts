@@ -1,0 +1,6 @@
+/**
+ * Shared Kubernetes vocabulary: object shapes and the one Status-shaped error type.
+ * Every other component imports these from here.
+ */
+export * from './types.ts';
+export * from './errors.ts';
