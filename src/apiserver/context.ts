@@ -1,0 +1,49 @@
+import type { KubeObject } from '../kube/index.ts';
+import type { ResourceDef } from './resource.ts';
+import type { ResourceRegistry } from './registry.ts';
+import type { ObjectStore } from './store.ts';
+import type { AcceptInfo, Req, Res } from './http.ts';
+import type { ResourceRequest } from './paths.ts';
+
+/** An authenticated caller. `readOnly` callers may only get, list and watch. */
+export interface UserInfo {
+  name: string;
+  groups: string[];
+  readOnly?: boolean;
+}
+
+/** Resolves a bearer token to a user; undefined means 401. */
+export type Authenticator = (token: string) => UserInfo | undefined | Promise<UserInfo | undefined>;
+
+/** One logical cluster served under /kubernetes/<name>/. */
+export interface ClusterState {
+  name: string;
+  registry: ResourceRegistry;
+}
+
+/** Everything a request handler needs. */
+export interface RequestContext {
+  store: ObjectStore;
+  cluster: ClusterState;
+  req: Req;
+  res: Res;
+  query: URLSearchParams;
+  accept: AcceptInfo;
+  user: UserInfo;
+  /** Set for resource requests. */
+  path?: ResourceRequest;
+  def?: ResourceDef;
+  /** Server-wide hooks for watch and aggregation. */
+  server: ServerHooks;
+}
+
+export interface ServerHooks {
+  /** Milliseconds between watch bookmarks. */
+  bookmarkIntervalMs: number;
+  /** Resolves the hostname:port clients used, for /api serverAddressByClientCIDRs. */
+  serverAddress(req: Req): string;
+  /** Aborted when the server shuts down (ends open watches). */
+  shutdown: AbortSignal;
+}
+
+export type ObjectFilter = (obj: KubeObject) => boolean;

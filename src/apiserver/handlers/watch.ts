@@ -1,0 +1,128 @@
+import type { KubeObject } from '../../kube/index.ts';
+import { StatusError, apiVersionOf } from '../../kube/index.ts';
+import { StorageError } from '../../storage/types.ts';
+import type { WatchEvent } from '../../storage/types.ts';
+import type { RequestContext } from '../context.ts';
+import type { ResourceDef } from '../resource.ts';
+import type { Res } from '../http.ts';
+import { buildFilter } from '../filter.ts';
+import { collectionPrefix, decodeObject } from '../objects.ts';
+import { toTable } from '../tables.ts';
+
+type EventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+
+/** Default stream lifetime when the client gives no timeoutSeconds (kube: 30–60 min). */
+const DEFAULT_WATCH_SECONDS = 1800;
+
+/**
+ * A watch stream: headers flushed at once (clients block on them), newline-delimited events,
+ * resume from a resourceVersion, initial events for rv ""/"0" or sendInitialEvents, bookmarks,
+ * selector transitions, 410 as an ERROR event once history is compacted.
+ */
+export async function serveWatch(ctx: RequestContext, def: ResourceDef, namespace: string | undefined): Promise<void> {
+  const q = ctx.query;
+  const sendInitial = q.get('sendInitialEvents') === 'true';
+  validateWatchOptions(q, sendInitial);
+  const filter = buildFilter(def, q);
+  const matches = (o: KubeObject) => !filter || filter(o);
+  const rv = q.get('resourceVersion') ?? '';
+  if (rv !== '' && !/^\d+$/.test(rv)) throw StatusError.badRequest(`invalid resource version: ${rv}`);
+  const abort = new AbortController();
+  const timeout = Number(q.get('timeoutSeconds') ?? DEFAULT_WATCH_SECONDS);
+  const signal = AbortSignal.any([abort.signal, ctx.server.shutdown, AbortSignal.timeout(Math.max(1, timeout) * 1000)]);
+  ctx.res.on('close', () => abort.abort());
+
+  const writer = new EventWriter(ctx, def);
+  // No Content-Length: HTTP/1.1 responses go chunked, HTTP/2 streams frame themselves.
+  ctx.res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
+  (ctx.res as { flushHeaders?: () => void }).flushHeaders?.();
+
+  let after: number;
+  if (rv === '' || rv === '0' || sendInitial) {
+    const list = await ctx.store.list(ctx.cluster.name, def, { namespace, filter });
+    for (const obj of list.items) writer.write('ADDED', obj);
+    after = Number(list.resourceVersion);
+    if (sendInitial) writer.bookmark(String(after), true);
+  } else {
+    after = Number(rv);
+  }
+  const bookmarks = q.get('allowWatchBookmarks') === 'true';
+  let lastRV = after;
+  const timer = bookmarks ? setInterval(() => writer.bookmark(String(lastRV)), ctx.server.bookmarkIntervalMs) : undefined;
+  try {
+    for await (const event of ctx.store.storage.watch(collectionPrefix(ctx.cluster.name, def, namespace), { afterRevision: after, signal })) {
+      lastRV = event.kv.modRevision;
+      const out = translate(event, def, matches);
+      if (out) writer.write(out.type, out.object);
+    }
+  } catch (err) {
+    if (err instanceof StorageError && err.code === 'Compacted') writer.error(410, 'Expired', `too old resource version: ${after} (${err.revision})`);
+    else if (!signal.aborted) writer.error(500, 'InternalError', (err as Error).message);
+  } finally {
+    if (timer) clearInterval(timer);
+    ctx.res.end();
+  }
+}
+
+function validateWatchOptions(q: URLSearchParams, sendInitial: boolean): void {
+  if (!sendInitial) return;
+  if (q.get('resourceVersionMatch') !== 'NotOlderThan' || q.get('allowWatchBookmarks') !== 'true') {
+    throw new StatusError(422, 'Invalid', 'ListOptions.meta.k8s.io "" is invalid: sendInitialEvents: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan and allowWatchBookmarks', {
+      group: 'meta.k8s.io',
+      kind: 'ListOptions',
+      causes: [{ reason: 'FieldValueForbidden', field: 'sendInitialEvents', message: 'Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan and allowWatchBookmarks' }],
+    });
+  }
+}
+
+/** Maps a storage event to a watch event, honouring selector transitions. */
+function translate(event: WatchEvent, def: ResourceDef, matches: (o: KubeObject) => boolean): { type: EventType; object: KubeObject } | undefined {
+  const object = decodeObject(event.kv, def);
+  if (event.type === 'delete') return matches(object) ? { type: 'DELETED', object } : undefined;
+  const now = matches(object);
+  if (event.created || !event.prevKv) return now ? { type: 'ADDED', object } : undefined;
+  const before = matches(decodeObject(event.prevKv, def));
+  if (now && before) return { type: 'MODIFIED', object };
+  if (now) return { type: 'ADDED', object };
+  if (before) return { type: 'DELETED', object };
+  return undefined;
+}
+
+class EventWriter {
+  private readonly res: Res;
+  private readonly def: ResourceDef;
+  private readonly ctx: RequestContext;
+  private tableHeaderSent = false;
+
+  constructor(ctx: RequestContext, def: ResourceDef) {
+    this.ctx = ctx;
+    this.res = ctx.res;
+    this.def = def;
+  }
+
+  write(type: EventType, object: KubeObject): void {
+    const body = this.ctx.accept.table ? this.asTable(object) : object;
+    this.send({ type, object: body });
+  }
+
+  bookmark(resourceVersion: string, initialEventsEnd = false): void {
+    const metadata: Record<string, unknown> = { resourceVersion };
+    if (initialEventsEnd) metadata.annotations = { 'k8s.io/initial-events-end': 'true' };
+    this.send({ type: 'BOOKMARK', object: { kind: this.def.kind, apiVersion: apiVersionOf(this.def.group, this.def.version), metadata } });
+  }
+
+  error(code: number, reason: string, message: string): void {
+    this.send({ type: 'ERROR', object: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code } });
+  }
+
+  private asTable(object: KubeObject): unknown {
+    const table = toTable(this.def, [object], this.ctx.query, { resourceVersion: object.metadata.resourceVersion }, this.tableHeaderSent);
+    this.tableHeaderSent = true;
+    return table;
+  }
+
+  private send(event: unknown): void {
+    if (this.res.writableEnded || this.res.destroyed) return;
+    this.res.write(JSON.stringify(event) + '\n');
+  }
+}

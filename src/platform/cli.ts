@@ -1,0 +1,85 @@
+import { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { StatusError } from '../kube/index.ts';
+import type { KubeObject } from '../kube/index.ts';
+import { resolveDataDir, readRuntime } from './datadir.ts';
+import { startPlatform } from './up.ts';
+import { platformRequest } from './client.ts';
+import { buildKubeconfig } from './kubeconfig.ts';
+import { clusterObject, parseLabels } from './clusters.ts';
+
+const program = new Command('marketplace').description('The Marketplace platform: Kubernetes-compatible API server with OperatorHub, Cluster Plugins, registry and chart repository.');
+
+program
+  .command('up')
+  .description('start the embedded platform (HTTPS on loopback)')
+  .option('--data-dir <dir>', 'state directory (default ~/.marketplace)')
+  .option('--port <port>', 'HTTPS port (default 6443; 0 = random)', '6443')
+  .option('--host <host>', 'address to listen on', '127.0.0.1')
+  .option('--admin-password <password>', 'password for the "admin" user')
+  .option('--tls-san <name...>', 'extra names/IPs for the serving certificate')
+  .action(async (opts) => {
+    const t0 = performance.now();
+    const dataDir = resolveDataDir(opts.dataDir);
+    const platform = await startPlatform({ dataDir, host: opts.host, port: Number(opts.port), adminPassword: opts.adminPassword, tlsSans: opts.tlsSan, log: (l) => console.log(l) });
+    console.log(`marketplace ready at ${platform.url} in ${Math.round(performance.now() - t0)} ms`);
+    console.log(`  kubeconfig: ${platform.kubeconfigPath}   (export KUBECONFIG=${platform.kubeconfigPath})`);
+    console.log(`  CA:         ${platform.caFile}`);
+    const stop = async (signal: string) => {
+      console.log(`received ${signal}, shutting down`);
+      await platform.close();
+      process.exit(0);
+    };
+    process.once('SIGTERM', () => void stop('SIGTERM'));
+    process.once('SIGINT', () => void stop('SIGINT'));
+  });
+
+program
+  .command('kubeconfig')
+  .description('print a kubeconfig with a context per logical cluster')
+  .option('--data-dir <dir>', 'state directory of the platform')
+  .option('--cluster <name>', 'make this cluster the current context', 'global')
+  .action(async (opts) => {
+    const dataDir = resolveDataDir(opts.dataDir);
+    const runtime = readRuntime(dataDir);
+    const list = await platformRequest<{ items: KubeObject[] }>(dataDir, 'GET', '/apis/platform.tkestack.io/v1/clusters');
+    const clusters = list.items.map((c) => c.metadata.name!);
+    if (!clusters.includes(opts.cluster)) throw new Error(`cluster "${opts.cluster}" does not exist; known clusters: ${clusters.join(', ')}`);
+    const ordered = [opts.cluster, ...clusters.filter((c) => c !== opts.cluster)];
+    const token = readFileSync(join(dataDir, 'admin.token'), 'utf8').trim();
+    const ca = readFileSync(join(dataDir, 'ca.crt'), 'utf8');
+    process.stdout.write(buildKubeconfig({ baseUrl: runtime.url, caPem: ca, token, user: 'admin', clusters: ordered, current: opts.cluster }));
+  });
+
+const cluster = program.command('cluster').description('manage logical workload clusters');
+cluster
+  .command('create <name>')
+  .description('add a logical workload cluster (its Cluster object in global)')
+  .option('--data-dir <dir>', 'state directory of the platform')
+  .option('--label <k=v>', 'label for the Cluster object (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+  .action(async (name: string, opts) => {
+    const dataDir = resolveDataDir(opts.dataDir);
+    const labels = parseLabels(opts.label);
+    await platformRequest(dataDir, 'POST', '/apis/platform.tkestack.io/v1/clusters', clusterObject(name, labels));
+    await waitForCluster(dataDir, name);
+    console.log(`cluster "${name}" created`);
+  });
+
+async function waitForCluster(dataDir: string, name: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    try {
+      await platformRequest(dataDir, 'GET', `/kubernetes/${encodeURIComponent(name)}/api/v1/namespaces/cpaas-system`);
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  throw new Error(`cluster "${name}" was registered but did not become ready in 5s`);
+}
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  if (err instanceof StatusError) console.error(`Error from server (${err.reason}): ${err.message}`);
+  else console.error(`error: ${(err as Error).message}`);
+  process.exit(1);
+});

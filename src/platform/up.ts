@@ -1,0 +1,135 @@
+import { createSecureServer } from 'node:http2';
+import type { Http2SecureServer } from 'node:http2';
+import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { writeFileSync, existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createApiServer } from '../apiserver/index.ts';
+import type { ApiServer } from '../apiserver/index.ts';
+import { openSqliteStorage } from '../storage/index.ts';
+import { StatusError } from '../kube/index.ts';
+import type { KubeObject } from '../kube/index.ts';
+import { ensureDataDir, writeRuntime } from './datadir.ts';
+import { ensureTls } from './tls.ts';
+import { ADMIN_ROLE, UserStore } from './users.ts';
+import { buildKubeconfig } from './kubeconfig.ts';
+import { CLUSTER_CRD, GLOBAL_CLUSTER_LABELS, clusterObject } from './clusters.ts';
+
+export interface UpOptions {
+  dataDir: string;
+  host?: string;
+  port?: number;
+  adminPassword?: string;
+  tlsSans?: string[];
+  /** Where progress lines go (the CLI prints them; tests may silence them). */
+  log?: (line: string) => void;
+}
+
+export interface Platform {
+  url: string;
+  port: number;
+  caFile: string;
+  kubeconfigPath: string;
+  adminToken: string;
+  api: ApiServer;
+  close(): Promise<void>;
+}
+
+const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease', 'cpaas-system'];
+
+/** Starts the embedded platform: HTTPS API server with logical clusters, on one port. */
+export async function startPlatform(opts: UpOptions): Promise<Platform> {
+  const log = opts.log ?? (() => {});
+  const dataDir = ensureDataDir(opts.dataDir);
+  const tls = await ensureTls(dataDir, opts.tlsSans);
+  const users = new UserStore(dataDir);
+  const admin = ensureAdmin(users, dataDir, opts.adminPassword, log);
+  const storage = openSqliteStorage(join(dataDir, 'state.db'));
+  const api = createApiServer({
+    storage,
+    authenticate: (token) => users.authenticate(token),
+    clusterResource: { group: 'platform.tkestack.io', plural: 'clusters' },
+    systemNamespaces: SYSTEM_NAMESPACES,
+  });
+  await api.start();
+  await bootstrapGlobal(api);
+  const server = createSecureServer({ cert: tls.cert, key: tls.key, allowHTTP1: true }, api.handle);
+  trackConnections(server);
+  const host = opts.host ?? '127.0.0.1';
+  const port = await listen(server, host, opts.port ?? 0);
+  const url = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const kubeconfigPath = join(dataDir, 'kubeconfig');
+  writeFileSync(kubeconfigPath, buildKubeconfig({ baseUrl: url, caPem: tls.ca, token: admin.token, user: 'admin', clusters: ['global'] }), { mode: 0o600 });
+  writeRuntime(dataDir, { pid: process.pid, host, port, url, startedAt: new Date().toISOString() });
+  return {
+    url,
+    port,
+    caFile: tls.caFile,
+    kubeconfigPath,
+    adminToken: admin.token,
+    api,
+    async close() {
+      server.close();
+      for (const session of sessions(server)) session.destroy();
+      await api.close();
+    },
+  };
+}
+
+/** Creates `admin` on first start (password from the flag or generated and printed once). */
+function ensureAdmin(users: UserStore, dataDir: string, password: string | undefined, log: (l: string) => void): { token: string } {
+  const tokenFile = join(dataDir, 'admin.token');
+  if (!users.hasUser('admin') || password) {
+    const pw = password ?? randomBytes(12).toString('base64url');
+    users.upsertUser('admin', pw, 'System', [ADMIN_ROLE]);
+    if (!password) log(`created user "admin" with password: ${pw}   (shown once; change it with --admin-password)`);
+  }
+  if (existsSync(tokenFile)) return { token: readFileSync(tokenFile, 'utf8').trim() };
+  const { token } = users.issueToken('admin');
+  writeFileSync(tokenFile, token + '\n', { mode: 0o600 });
+  return { token };
+}
+
+/** The platform's own objects in `global`: the Cluster CRD and the global Cluster. */
+async function bootstrapGlobal(api: ApiServer): Promise<void> {
+  const global = api.cluster('global')!;
+  const crdDef = global.registry.lookup('apiextensions.k8s.io', 'v1', 'customresourcedefinitions')!;
+  await createIfAbsent(api, crdDef, undefined, CLUSTER_CRD);
+  const clusterDef = global.registry.lookup('platform.tkestack.io', 'v1', 'clusters')!;
+  await createIfAbsent(api, clusterDef, undefined, clusterObject('global', GLOBAL_CLUSTER_LABELS));
+}
+
+async function createIfAbsent(api: ApiServer, def: Parameters<ApiServer['store']['create']>[1], namespace: string | undefined, obj: KubeObject): Promise<void> {
+  try {
+    await api.store.create('global', def, namespace, structuredClone(obj), { dryRun: false, fieldManager: 'marketplace', fieldValidation: 'Strict' });
+  } catch (err) {
+    if (!(err instanceof StatusError && err.code === 409)) throw err;
+  }
+}
+
+function listen(server: Http2SecureServer, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+const openSessions = new WeakMap<Http2SecureServer, Set<{ destroy(): void }>>();
+
+function sessions(server: Http2SecureServer): Set<{ destroy(): void }> {
+  return openSessions.get(server) ?? new Set();
+}
+
+/** Tracks sessions and HTTP/1 sockets so close() does not wait for open watches. */
+export function trackConnections(server: Http2SecureServer): void {
+  const set = new Set<{ destroy(): void }>();
+  openSessions.set(server, set);
+  server.on('session', (s) => {
+    set.add(s);
+    s.on('close', () => set.delete(s));
+  });
+  server.on('secureConnection', (sock) => {
+    set.add(sock);
+    sock.on('close', () => set.delete(sock));
+  });
+}

@@ -1,0 +1,209 @@
+import { DatabaseSync } from 'node:sqlite';
+import { assertReadableRevision, effectiveLimit, storageErrors } from './errors.ts';
+import { numberOf, prefixEnd, prepareSchema, toKeyValue, toWatchEvent } from './sqlite-schema.ts';
+import type { Statements } from './sqlite-schema.ts';
+import type { KeyValue, ListOptions, ListResult, Storage, WatchEvent, WatchOptions } from './types.ts';
+import { createWatchHub, streamWatch } from './watch.ts';
+import type { WatchSource } from './watch.ts';
+
+/** How hard a commit waits for the disk. */
+export interface SqliteStorageOptions {
+  /**
+   * `NORMAL` (default): in WAL mode a commit is in the OS before it is acknowledged, so it survives
+   * the process being killed; the last commits may be lost on power failure or an OS crash.
+   * `FULL`: fsync on every commit, survives power loss, at roughly one disk flush per write.
+   */
+  synchronous?: 'NORMAL' | 'FULL';
+}
+
+/**
+ * Opens (creating if needed) a SQLite-backed {@link Storage} using the k3s kine log model, through
+ * Node's built-in `node:sqlite`. Revisions continue across reopen. One process owns the file:
+ * watchers are notified in-process, so writes from another process would not reach them.
+ *
+ * @example
+ * const storage = openSqliteStorage('/var/lib/marketplace/state.db');
+ * const page = await storage.list('/registry/configmaps/', { limit: 500 });
+ */
+export function openSqliteStorage(path: string, options: SqliteStorageOptions = {}): Storage {
+  const db = new DatabaseSync(path);
+  try {
+    db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${options.synchronous === 'FULL' ? 'FULL' : 'NORMAL'}; PRAGMA busy_timeout = 5000;`);
+    return new SqliteStore(db, prepareSchema(db)).toStorage();
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+class SqliteStore {
+  private readonly db: DatabaseSync;
+  private readonly sql: Statements;
+  private readonly hub = createWatchHub();
+  /** Cached: this process is the only writer, and AUTOINCREMENT never reuses an id. */
+  private revision: number;
+  private compacted: number;
+  private isClosed = false;
+
+  constructor(db: DatabaseSync, sql: Statements) {
+    this.db = db;
+    this.sql = sql;
+    this.compacted = numberOf(sql.compactedRevision.get());
+    this.revision = Math.max(numberOf(sql.lastRevision.get()), this.compacted);
+  }
+
+  toStorage(): Storage {
+    const source: WatchSource = {
+      beginWatch: (afterRevision) => this.beginWatch(afterRevision),
+      compactedRevision: () => this.compacted,
+      readEvents: (prefix, after, upTo, limit) => this.readEvents(prefix, after, upTo, limit),
+    };
+    return {
+      currentRevision: async () => this.open().revision,
+      compactedRevision: async () => this.open().compacted,
+      get: async (key) => this.get(key),
+      list: async (prefix, options) => this.list(prefix, options),
+      count: async (prefix) => this.count(prefix),
+      create: async (key, value) => this.create(key, value),
+      update: async (key, value, expected) => this.update(key, value, expected),
+      delete: async (key, expected) => this.delete(key, expected),
+      watch: (prefix: string, options: WatchOptions) => streamWatch(this.hub, source, prefix, options),
+      compact: async (revision) => this.compact(revision),
+      close: async () => this.close(),
+    };
+  }
+
+  private open(): this {
+    if (this.isClosed) throw storageErrors.closed();
+    return this;
+  }
+
+  private get(key: string): KeyValue | undefined {
+    const row = this.open().sql.current.get(key);
+    return row ? toKeyValue(row) : undefined;
+  }
+
+  private list(prefix: string, options: ListOptions = {}): ListResult {
+    this.open();
+    const revision = options.revision ?? this.revision;
+    assertReadableRevision(revision, this.compacted, this.revision);
+    const limit = effectiveLimit(options.limit);
+    const low = options.after !== undefined && options.after >= prefix ? `${options.after}\0` : prefix;
+    const high = prefixEnd(prefix);
+    const sqlLimit = Number.isFinite(limit) ? limit : -1;
+    const isLatest = revision === this.revision;
+    const rows = isLatest ? this.sql.listCurrent.all(low, high, sqlLimit) : this.sql.listAt.all(low, high, revision, sqlLimit);
+    const items = rows.map(toKeyValue);
+    let remaining = 0;
+    if (items.length === limit) {
+      const total = isLatest ? this.sql.countCurrent.get(low, high) : this.sql.countAt.get(low, high, revision);
+      remaining = numberOf(total) - items.length;
+    }
+    return { items, revision, remaining };
+  }
+
+  private count(prefix: string): number {
+    return numberOf(this.open().sql.countCurrent.get(prefix, prefixEnd(prefix)));
+  }
+
+  private create(key: string, value: string): KeyValue {
+    const event = this.open().write(() => {
+      if (this.sql.current.get(key)) throw storageErrors.keyExists(key);
+      const revision = this.revision + 1;
+      const tombstone = this.sql.newestRowId.get(key);
+      this.sql.insertRow.run(revision, key, 1, 0, revision, tombstone ? Number(tombstone.id) : 0, value, null);
+      this.sql.setCurrent.run(key, revision);
+      const kv = Object.freeze({ key, value, createRevision: revision, modRevision: revision });
+      return Object.freeze({ type: 'put', kv, created: true });
+    });
+    return event.kv;
+  }
+
+  private update(key: string, value: string, expectedModRevision?: number): KeyValue {
+    const event = this.open().write(() => {
+      const prevKv = this.checkedCurrent('update', key, expectedModRevision);
+      const revision = this.revision + 1;
+      this.sql.insertRow.run(revision, key, 0, 0, prevKv.createRevision, prevKv.modRevision, value, prevKv.value);
+      this.sql.setCurrent.run(key, revision);
+      const kv = Object.freeze({ key, value, createRevision: prevKv.createRevision, modRevision: revision });
+      return Object.freeze({ type: 'put', kv, prevKv, created: false });
+    });
+    return event.kv;
+  }
+
+  private delete(key: string, expectedModRevision?: number): KeyValue {
+    const event = this.open().write(() => {
+      const prevKv = this.checkedCurrent('delete', key, expectedModRevision);
+      const revision = this.revision + 1;
+      this.sql.insertRow.run(revision, key, 0, 1, prevKv.createRevision, prevKv.modRevision, prevKv.value, null);
+      this.sql.unsetCurrent.run(key);
+      const kv = Object.freeze({ ...prevKv, modRevision: revision });
+      return Object.freeze({ type: 'delete', kv, prevKv, created: false });
+    });
+    return event.kv;
+  }
+
+  /**
+   * Runs one write in a transaction, then advances the revision and tells the watchers. All of it
+   * happens in one synchronous turn, which is what lets watch replay and live delivery meet exactly.
+   */
+  private write(insert: () => WatchEvent): WatchEvent {
+    const event = this.transaction(insert);
+    this.revision = event.kv.modRevision;
+    this.hub.publish(event);
+    return event;
+  }
+
+  private compact(revision: number): void {
+    this.open();
+    if (revision > this.revision) throw storageErrors.futureRevision(revision, this.revision);
+    if (revision <= this.compacted) return;
+    this.transaction(() => {
+      // Superseded rows first: tombstones are what point at the rows they superseded.
+      this.sql.deleteSuperseded.run(this.compacted, revision);
+      this.sql.deleteTombstones.run(this.compacted, revision);
+      this.sql.setCompactedRevision.run(revision);
+    });
+    this.compacted = revision;
+  }
+
+  private close(): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    this.hub.close();
+    this.db.close();
+  }
+
+  private beginWatch(afterRevision: number): number {
+    this.open();
+    if (afterRevision < this.compacted) throw storageErrors.compacted(afterRevision, this.compacted);
+    return this.revision;
+  }
+
+  private readEvents(prefix: string, afterRevision: number, upTo: number, limit: number): WatchEvent[] {
+    if (this.isClosed) return [];
+    return this.sql.eventsAfter.all(afterRevision, upTo, prefix, prefixEnd(prefix), limit).map(toWatchEvent);
+  }
+
+  private checkedCurrent(operation: 'update' | 'delete', key: string, expectedModRevision: number | undefined): KeyValue {
+    const row = this.sql.current.get(key);
+    if (!row) throw storageErrors.keyNotFound(operation, key);
+    const current = toKeyValue(row);
+    if (expectedModRevision !== undefined && expectedModRevision !== current.modRevision) {
+      throw storageErrors.conflict(operation, key, expectedModRevision, current);
+    }
+    return current;
+  }
+
+  private transaction<T>(body: () => T): T {
+    this.sql.begin.run();
+    try {
+      const result = body();
+      this.sql.commit.run();
+      return result;
+    } catch (error) {
+      this.sql.rollback.run();
+      throw error;
+    }
+  }
+}
