@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { JSONSchemaProps } from '../resource.ts';
 import { builtinSchema, hasBuiltinDefinition, resolveBuiltinDefinition } from './schemas.ts';
 
 test('PodSpec.containers carries strategic-merge metadata (merge key name)', () => {
@@ -28,7 +29,8 @@ test('recursive JSONSchemaProps is cut by the cycle guard', () => {
   const crd = builtinSchema('apiextensions.k8s.io', 'v1', 'CustomResourceDefinition');
   const versions = crd.properties?.spec?.properties?.versions;
   const schemaProps = versions?.items?.properties?.schema?.properties?.openAPIV3Schema;
-  assert.equal(schemaProps?.properties?.properties?.additionalProperties?.['x-kubernetes-preserve-unknown-fields'], true);
+  const nested = schemaProps?.properties?.properties?.additionalProperties as JSONSchemaProps | undefined;
+  assert.equal(nested?.['x-kubernetes-preserve-unknown-fields'], true);
   assert.equal(schemaProps?.properties?.['x-kubernetes-preserve-unknown-fields']?.type, 'boolean');
   assert.ok(crd.properties?.spec?.properties?.versions, 'v1 CRD spec has versions');
   assert.equal(crd.properties?.spec?.properties?.validation, undefined, 'v1beta1-only field removed');
