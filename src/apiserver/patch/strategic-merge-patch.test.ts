@@ -61,6 +61,14 @@ const cases: Case[] = [
     pick: containersOf,
   },
   {
+    name: 'Deployment: a server-only container (e.g. injected) keeps its live place',
+    kind: 'Deployment',
+    doc: deployment([app, { name: 'injected' }, sidecar]),
+    patch: { spec: { template: { spec: { '$setElementOrder/containers': [{ name: 'app' }, { name: 'sidecar' }], containers: [{ image: 'app:2', name: 'app' }] } } } },
+    want: [{ ...app, image: 'app:2' }, { name: 'injected' }, sidecar],
+    pick: containersOf,
+  },
+  {
     name: 'Deployment: delete a container with $patch: delete',
     kind: 'Deployment',
     doc: deployment([app, sidecar]),

@@ -34,9 +34,10 @@ type Schema = JSONSchemaProps | undefined;
  * @example
  * applyStrategicMergePatch(deployment, {
  *   spec: { template: { spec: {
- *     $setElementOrder/containers: [{ name: 'app' }, { name: 'sidecar' }],
+ *     '$setElementOrder/containers': [{ name: 'app' }, { name: 'sidecar' }],
  *     containers: [{ name: 'app', image: 'app:2' }] } } },
  * }, patchMetaFor('Deployment'));
+ * // → only app's image changes; sidecar and every other field stay
  * @throws StatusError 400 for a malformed patch or directive, 422 for lists of lists.
  */
 export function applyStrategicMergePatch(doc: unknown, patch: unknown, schema: JSONSchemaProps | undefined): unknown {
