@@ -1,5 +1,5 @@
 import protobuf from 'protobufjs';
-import type { Field, MapField, Type } from 'protobufjs';
+import type { Field, Type } from 'protobufjs';
 import type { JsonObject, JsonValue } from '../../kube/types.ts';
 import { StatusError } from '../../kube/errors.ts';
 import { isInline, keepsZero } from './fields.ts';
@@ -45,12 +45,12 @@ function fieldFromJson(messageName: string, field: Field, json: JsonObject): unk
   if (isInline(messageName, field.name)) return jsonToMessage(field.resolvedType as Type, json);
   const value = json[field.name];
   if (value === undefined || value === null) return zeroFor(messageName, field);
-  if (field.map) return mapFromJson(field as MapField, value);
+  if (field.map) return mapFromJson(field, value);
   if (field.repeated) return (value as JsonValue[]).map((item) => elementFromJson(field, item));
   return elementFromJson(field, value);
 }
 
-function mapFromJson(field: MapField, value: JsonValue): Plain {
+function mapFromJson(field: Field, value: JsonValue): Plain {
   const out: Plain = {};
   for (const [key, item] of Object.entries(value as JsonObject)) out[key] = elementFromJson(field, item);
   return out;

@@ -14,7 +14,8 @@ export function parseSchema(text: string): Root {
   for (const section of text.split(/^(?=package )/m)) {
     protobuf.parse(section, root, { keepCase: true });
   }
-  return root.resolveAll();
+  root.resolveAll();
+  return root;
 }
 
 let cached: Root | undefined;

@@ -1,5 +1,5 @@
 import protobuf from 'protobufjs';
-import type { Field, MapField, Type } from 'protobufjs';
+import type { Field, Type } from 'protobufjs';
 import type { JsonObject, JsonValue } from '../../kube/types.ts';
 import { StatusError } from '../../kube/errors.ts';
 import { isInline, keepsZero } from './fields.ts';
@@ -35,7 +35,7 @@ function addField(out: JsonObject, messageName: string, field: Field, message: D
   if (!Object.hasOwn(message, field.name)) return;
   const value = message[field.name];
   let json: JsonValue | undefined;
-  if (field.map) json = mapToJson(field as MapField, value as Record<string, unknown>);
+  if (field.map) json = mapToJson(field, value as Record<string, unknown>);
   else if (field.repeated) json = listToJson(field, value as unknown[]);
   else json = singleToJson(messageName, field, value);
   if (json === undefined) return;
@@ -55,7 +55,8 @@ function listToJson(field: Field, values: unknown[]): JsonValue | undefined {
   return values.map((value) => valueToJson(field, value) ?? null);
 }
 
-function mapToJson(field: MapField, entries: Record<string, unknown>): JsonValue | undefined {
+/** Map fields: protobufjs's `resolvedType` is the value type. */
+function mapToJson(field: Field, entries: Record<string, unknown>): JsonValue | undefined {
   const keys = Object.keys(entries ?? {});
   if (keys.length === 0) return undefined;
   const out: JsonObject = {};
