@@ -1,15 +1,14 @@
 import type { KubeObject } from '../kube/index.ts';
 import type { ResourceDef } from './resource.ts';
-import { builtinTable, crdTable } from './query/index.ts';
+import { parseIncludeObject, resourceTable } from './query/index.ts';
 
 /** Converts objects to a meta.k8s.io/v1 Table per the request's tableOptions. */
 export function toTable(def: ResourceDef, objects: KubeObject[], q: URLSearchParams, meta: { resourceVersion?: string; continue?: string; remainingItemCount?: number }, noHeaders = false): unknown {
-  const opts = {
-    includeObject: (q.get('includeObject') ?? 'Metadata') as 'Metadata' | 'Object' | 'None',
+  const table = resourceTable(def, objects, {
+    includeObject: parseIncludeObject(q.get('includeObject') ?? undefined),
     noHeaders: noHeaders || q.get('noHeaders') === 'true',
     now: Date.now(),
-  };
-  const table = (def.builtin ? builtinTable(def.kind, objects, opts, Date.now()) : crdTable(def, objects, opts)) as { metadata?: Record<string, unknown> };
+  }) as { metadata?: Record<string, unknown> };
   const metadata: Record<string, unknown> = {};
   if (meta.resourceVersion) metadata.resourceVersion = meta.resourceVersion;
   if (meta.continue) metadata.continue = meta.continue;
