@@ -56,7 +56,7 @@ export function applyServerSide(args: ApplyArgs): KubeObject {
   if (args.applied.metadata?.managedFields != null) throw StatusError.badRequest('metadata.managedFields must be nil');
   const root = rootSchema(args.schema);
   const liveJson = args.live ? withoutManagedFields(args.live) : emptyLike(args.applied);
-  const appliedJson = withoutManagedFields(args.applied);
+  const appliedJson = dropNullSystemFields(withoutManagedFields(args.applied));
   const managed = decodeManaged(args.live?.metadata.managedFields);
   if (args.live && managed.size === 0) seedBeforeFirstApply(managed, liveJson, args);
 
@@ -76,13 +76,23 @@ export function applyServerSide(args: ApplyArgs): KubeObject {
   return withManagedFields(result, managed);
 }
 
+const SYSTEM_FIELDS = ['creationTimestamp', 'uid', 'resourceVersion', 'generation', 'selfLink', 'deletionTimestamp', 'deletionGracePeriodSeconds'];
+
+/** Clients serialise typed objects with `creationTimestamp: null`; that must not clear the live value. */
+function dropNullSystemFields(obj: JsonObject): JsonObject {
+  const meta = obj.metadata;
+  if (meta && typeof meta === 'object' && !Array.isArray(meta)) for (const f of SYSTEM_FIELDS) if (meta[f] === null) delete meta[f];
+  return obj;
+}
+
 function emptyLike(applied: KubeObject): JsonObject {
   const metadata: JsonObject = {};
   if (applied.metadata?.name !== undefined) metadata.name = applied.metadata.name;
   if (applied.metadata?.namespace !== undefined) metadata.namespace = applied.metadata.namespace;
-  const out: JsonObject = { metadata };
+  const out: JsonObject = {};
   if (applied.apiVersion) out.apiVersion = applied.apiVersion;
   if (applied.kind) out.kind = applied.kind;
+  out.metadata = metadata;
   return out;
 }
 

@@ -51,7 +51,8 @@ function collect(v: JsonValue, t: TypeRef, path: PathElement[], out: Map<string,
       const c = mapChild(t, key);
       const p = [...path, `f:${key}`];
       collect(child, c.type, p, out);
-      if (!c.named || child === null || (isObject(child) && Object.keys(child).length === 0)) add(p);
+      // Every Kubernetes object is a struct at the top, even when its schema is deduced.
+      if (!(c.named || path.length === 0) || child === null || (isObject(child) && Object.keys(child).length === 0)) add(p);
     }
     return;
   }
