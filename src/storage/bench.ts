@@ -1,6 +1,7 @@
 /**
  * Storage micro-benchmark: create N objects, then list them several ways.
- * Run: node src/storage/bench.ts [count]. Prints milliseconds; asserts nothing.
+ * Run: node src/storage/bench.ts [count] [--full]. Prints wall and CPU milliseconds (CPU time is
+ * the steadier number on a shared machine); asserts nothing.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,8 +15,11 @@ const value = JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', data: { payl
 
 async function measure(label: string, body: () => Promise<unknown>): Promise<void> {
   const start = performance.now();
+  const cpu = process.cpuUsage();
   await body();
-  process.stdout.write(`  ${label.padEnd(44)} ${(performance.now() - start).toFixed(1)} ms\n`);
+  const wall = (performance.now() - start).toFixed(1);
+  const { user, system } = process.cpuUsage(cpu);
+  process.stdout.write(`  ${label.padEnd(44)} ${wall.padStart(8)} ms wall ${((user + system) / 1000).toFixed(1).padStart(8)} ms cpu\n`);
 }
 
 async function bench(name: string, storage: Storage): Promise<void> {

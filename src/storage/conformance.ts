@@ -133,6 +133,22 @@ function runListConformance(open: OpenStorage): void {
         }));
     }
 
+    it('isolates prefixes that end in non-ASCII characters', () =>
+      withStorage(open, async (s) => {
+        for (const key of ['/ü/1', '/ü/2', '/üa', '/ý/1', '/𝄞/1', '/𝄞a', '/𝄟', '/\u{FFFF}x']) await s.create(key, 'v');
+        const cases: [string, string[]][] = [
+          ['/ü/', ['/ü/1', '/ü/2']],
+          ['/ü', ['/ü/1', '/ü/2', '/üa']],
+          ['/𝄞', ['/𝄞/1', '/𝄞a']],
+          ['/\u{FFFF}', ['/\u{FFFF}x']],
+        ];
+        for (const [prefix, expected] of cases) {
+          // Sorted here: code-unit (memory) and UTF-8 (SQLite) order differ above U+FFFF.
+          assert.deepEqual((await s.list(prefix)).items.map((kv) => kv.key).sort(), expected.sort(), prefix);
+          assert.equal(await s.count(prefix), expected.length, prefix);
+        }
+      }));
+
     it('pages with after/limit/remaining, at a fixed revision while writes go on', () =>
       withStorage(open, async (s) => {
         for (const n of [1, 2, 3, 4, 5]) await s.create(`/p/${n}`, `v${n}`);

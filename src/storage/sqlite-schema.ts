@@ -1,4 +1,4 @@
-import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import type { KeyValue, WatchEvent } from './types.ts';
 
 /**
@@ -25,6 +25,7 @@ CREATE TABLE IF NOT EXISTS current (name TEXT PRIMARY KEY, id INTEGER NOT NULL) 
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
 `;
 
+/** KV statements return arrays in this column order: fewer allocations on 10,000-row lists. */
 const KV_COLUMNS = 'k.id, k.name, k.create_revision, k.value';
 const LATEST_AT = 'SELECT MAX(id) AS id FROM kine WHERE name >= ? AND name < ? AND id <= ? GROUP BY name';
 
@@ -63,6 +64,11 @@ export interface Statements {
 export function prepareSchema(db: DatabaseSync): Statements {
   db.exec(SCHEMA);
   const p = (sql: string): StatementSync => db.prepare(sql);
+  const kv = (sql: string): StatementSync => {
+    const statement = db.prepare(sql);
+    statement.setReturnArrays(true);
+    return statement;
+  };
   return {
     begin: p('BEGIN IMMEDIATE'),
     commit: p('COMMIT'),
@@ -70,14 +76,14 @@ export function prepareSchema(db: DatabaseSync): Statements {
     lastRevision: p(`SELECT seq AS n FROM sqlite_sequence WHERE name = 'kine'`),
     compactedRevision: p(`SELECT value AS n FROM meta WHERE name = 'compacted_revision'`),
     setCompactedRevision: p(`INSERT INTO meta (name, value) VALUES ('compacted_revision', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value`),
-    current: p(`SELECT ${KV_COLUMNS} FROM current c JOIN kine k ON k.id = c.id WHERE c.name = ?`),
+    current: kv(`SELECT ${KV_COLUMNS} FROM current c JOIN kine k ON k.id = c.id WHERE c.name = ?`),
     newestRowId: p('SELECT id FROM kine WHERE name = ? ORDER BY id DESC LIMIT 1'),
     insertRow: p('INSERT INTO kine (id, name, created, deleted, create_revision, prev_revision, value, old_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
     setCurrent: p('INSERT INTO current (name, id) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET id = excluded.id'),
     unsetCurrent: p('DELETE FROM current WHERE name = ?'),
-    listCurrent: p(`SELECT ${KV_COLUMNS} FROM current c JOIN kine k ON k.id = c.id WHERE c.name >= ? AND c.name < ? ORDER BY c.name LIMIT ?`),
+    listCurrent: kv(`SELECT ${KV_COLUMNS} FROM current c JOIN kine k ON k.id = c.id WHERE c.name >= ? AND c.name < ? ORDER BY c.name LIMIT ?`),
     countCurrent: p('SELECT count(*) AS n FROM current WHERE name >= ? AND name < ?'),
-    listAt: p(`SELECT ${KV_COLUMNS} FROM kine k JOIN (${LATEST_AT}) m ON k.id = m.id WHERE k.deleted = 0 ORDER BY k.name LIMIT ?`),
+    listAt: kv(`SELECT ${KV_COLUMNS} FROM kine k JOIN (${LATEST_AT}) m ON k.id = m.id WHERE k.deleted = 0 ORDER BY k.name LIMIT ?`),
     countAt: p(`SELECT count(*) AS n FROM kine k JOIN (${LATEST_AT}) m ON k.id = m.id WHERE k.deleted = 0`),
     eventsAfter: p('SELECT * FROM kine WHERE id > ? AND id <= ? AND name >= ? AND name < ? ORDER BY id LIMIT ?'),
     deleteSuperseded: p('DELETE FROM kine WHERE id IN (SELECT prev_revision FROM kine WHERE id > ? AND id <= ? AND prev_revision != 0)'),
@@ -86,20 +92,26 @@ export function prepareSchema(db: DatabaseSync): Statements {
 }
 
 type Row = Record<string, unknown>;
+type KeyValueRow = [id: number, name: string, createRevision: number, value: string];
 
-/** A `current`/`listAt` row as a frozen KeyValue. */
-export function toKeyValue(row: Row): KeyValue {
-  return Object.freeze({
-    key: String(row.name),
-    value: String(row.value),
-    createRevision: Number(row.create_revision),
-    modRevision: Number(row.id),
-  });
+/** Runs a KV statement (current, listCurrent, listAt) and returns frozen KeyValues. */
+export function readKeyValues(statement: StatementSync, ...parameters: SQLInputValue[]): KeyValue[] {
+  return (statement.all(...parameters) as unknown as KeyValueRow[]).map(toKeyValue);
+}
+
+/** Runs a KV statement expected to match at most one row. */
+export function readKeyValue(statement: StatementSync, ...parameters: SQLInputValue[]): KeyValue | undefined {
+  const row = statement.get(...parameters) as unknown as KeyValueRow | undefined;
+  return row ? toKeyValue(row) : undefined;
+}
+
+function toKeyValue([modRevision, key, createRevision, value]: KeyValueRow): KeyValue {
+  return Object.freeze({ key, value, createRevision, modRevision });
 }
 
 /** A full kine row as the watch event it recorded. */
 export function toWatchEvent(row: Row): WatchEvent {
-  const kv = toKeyValue(row);
+  const kv = Object.freeze({ key: String(row.name), value: String(row.value), createRevision: Number(row.create_revision), modRevision: Number(row.id) });
   if (row.deleted) {
     const prevKv = Object.freeze({ ...kv, modRevision: Number(row.prev_revision) });
     return Object.freeze({ type: 'delete', kv, prevKv, created: false });
