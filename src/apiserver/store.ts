@@ -16,6 +16,17 @@ export interface WriteOptions {
   fieldValidation: FieldValidation;
 }
 
+export interface UpdateOptions extends WriteOptions {
+  subresource?: string;
+  /** Server-side apply: create when absent, managedFields already computed. */
+  createIfMissing?: boolean;
+  ssa?: boolean;
+  /** PUT of kinds that refuse unconditional updates (custom resources, CRDs). */
+  requireResourceVersion?: boolean;
+  /** The delete path: may set deletionTimestamp, which is otherwise immutable. */
+  deleting?: boolean;
+}
+
 export interface WriteResult {
   object: KubeObject;
   warnings: string[];
@@ -137,7 +148,7 @@ export class ObjectStore {
       const errors = validateObject(def, object);
       if (errors.length) throw StatusError.invalid({ group: def.group, kind: def.kind }, object.metadata.name ?? '', errors);
       for (const admit of this.admitCreate) await admit(cluster, def, object);
-      const withFields = recordUpdate({ before: undefined, after: object, manager: opts.fieldManager, apiVersion: object.apiVersion ?? def.version, now: this.now(), schema: def.schema });
+      const withFields = (opts as { ssa?: boolean }).ssa ? object : recordUpdate({ before: undefined, after: object, manager: opts.fieldManager, apiVersion: object.apiVersion ?? def.version, now: this.now(), schema: def.schema });
       if (opts.dryRun) return { object: withFields, warnings, created: true };
       try {
         const kv = await this.storage.create(objectKey(cluster, def, namespace, object.metadata.name!), encodeObject(withFields));
@@ -162,7 +173,7 @@ export class ObjectStore {
     namespace: string | undefined,
     name: string,
     mutate: (current: KubeObject | undefined) => KubeObject | Promise<KubeObject>,
-    opts: WriteOptions & { subresource?: string; createIfMissing?: boolean; ssa?: boolean; requireResourceVersion?: boolean },
+    opts: UpdateOptions,
   ): Promise<WriteResult> {
     const key = objectKey(cluster, def, namespace, name);
     for (let attempt = 0; ; attempt++) {
@@ -185,13 +196,13 @@ export class ObjectStore {
     }
   }
 
-  private async writeUpdate(cluster: string, def: ResourceDef, key: string, current: KubeObject, desired: KubeObject, opts: WriteOptions & { subresource?: string; ssa?: boolean }): Promise<WriteResult> {
+  private async writeUpdate(cluster: string, def: ResourceDef, key: string, current: KubeObject, desired: KubeObject, opts: UpdateOptions): Promise<WriteResult> {
     const { object: normalised, unknownFields } = normaliseBody(def, desired, opts.fieldValidation);
     const warnings = unknownFieldOutcome(def, normalised, unknownFields, opts.fieldValidation);
     if (normalised.metadata.namespace && current.metadata.namespace && normalised.metadata.namespace !== current.metadata.namespace) {
       throw StatusError.badRequest('the namespace of the provided object does not match the namespace sent on the request');
     }
-    let next = prepareForUpdate(def, normalised, current, opts.subresource);
+    let next = prepareForUpdate(def, normalised, current, opts.subresource, opts.deleting);
     if (def.kind === 'Secret' && next.stringData) next = foldStringData(next);
     const errors = validateObject(def, next);
     if (errors.length) throw StatusError.invalid({ group: def.group, kind: def.kind }, current.metadata.name!, errors);

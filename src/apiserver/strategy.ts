@@ -41,15 +41,17 @@ export function prepareForCreate(def: ResourceDef, obj: KubeObject, now: string)
 }
 
 /** Carries immutable metadata over from the stored object and bumps generation when the spec changed. */
-export function prepareForUpdate(def: ResourceDef, next: KubeObject, prev: KubeObject, subresource: string | undefined): KubeObject {
-  const merged = subresource === 'status' ? withOnly(prev, next, 'status') : def.statusSubresource ? withStatusOf(next, prev) : next;
+export function prepareForUpdate(def: ResourceDef, next: KubeObject, prev: KubeObject, subresource: string | undefined, deleting = false): KubeObject {
+  const merged = subresource === 'status' ? withOnly(prev, next, 'status') : def.statusSubresource && !deleting ? withStatusOf(next, prev) : next;
   const meta = merged.metadata;
   meta.uid = prev.metadata.uid;
   meta.creationTimestamp = prev.metadata.creationTimestamp;
   meta.name = prev.metadata.name;
   if (prev.metadata.namespace) meta.namespace = prev.metadata.namespace;
-  meta.deletionTimestamp = prev.metadata.deletionTimestamp;
-  meta.deletionGracePeriodSeconds = prev.metadata.deletionGracePeriodSeconds;
+  if (!deleting) {
+    meta.deletionTimestamp = prev.metadata.deletionTimestamp;
+    meta.deletionGracePeriodSeconds = prev.metadata.deletionGracePeriodSeconds;
+  }
   if (meta.deletionTimestamp === undefined) delete meta.deletionTimestamp;
   if (meta.deletionGracePeriodSeconds === undefined) delete meta.deletionGracePeriodSeconds;
   meta.generation = prev.metadata.generation ?? 1;

@@ -21,6 +21,8 @@ export interface UpOptions {
   port?: number;
   adminPassword?: string;
   tlsSans?: string[];
+  compactionIntervalMs?: number;
+  minRequestTimeoutSeconds?: number;
   /** Where progress lines go (the CLI prints them; tests may silence them). */
   log?: (line: string) => void;
 }
@@ -50,6 +52,8 @@ export async function startPlatform(opts: UpOptions): Promise<Platform> {
     authenticate: (token) => users.authenticate(token),
     clusterResource: { group: 'platform.tkestack.io', plural: 'clusters' },
     systemNamespaces: SYSTEM_NAMESPACES,
+    compactionIntervalMs: opts.compactionIntervalMs,
+    minRequestTimeoutSeconds: opts.minRequestTimeoutSeconds,
   });
   await api.start();
   await bootstrapGlobal(api);

@@ -107,7 +107,7 @@ export class GarbageCollector {
     const finalizers = obj.metadata.finalizers ?? [];
     const deps = [...(this.dependents.get(uid) ?? [])].map((d) => this.nodes.get(d)).filter((n): n is Node => !!n);
     if (finalizers.includes(ORPHAN_FINALIZER)) {
-      for (const dep of deps) await this.updateNode(dep, (o) => ({ ...o, metadata: { ...o.metadata, ownerReferences: o.metadata.ownerReferences?.filter((r) => r.uid !== uid) } }));
+      for (const dep of deps) await this.updateNode(dep, (o) => withoutOwner(o, uid));
       await this.removeFinalizer(uid, ORPHAN_FINALIZER);
     } else if (finalizers.includes(FOREGROUND_FINALIZER)) {
       for (const dep of deps) await this.deleteNode(dep, 'Foreground');
@@ -139,4 +139,10 @@ export class GarbageCollector {
       .update(node.cluster, target.def, target.namespace, target.name, (o) => change(o!), { dryRun: false, fieldManager: 'garbage-collector', fieldValidation: 'Ignore' })
       .catch(ignoreNotFound);
   }
+}
+
+function withoutOwner(obj: KubeObject, ownerUid: string): KubeObject {
+  const refs = obj.metadata.ownerReferences?.filter((r) => r.uid !== ownerUid) ?? [];
+  const { ownerReferences: _old, ...rest } = obj.metadata;
+  return { ...obj, metadata: refs.length ? { ...rest, ownerReferences: refs } : rest };
 }

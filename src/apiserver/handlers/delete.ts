@@ -83,7 +83,7 @@ export async function deleteObject(store: ObjectStore, cluster: string, def: Res
     dryRun,
     fieldManager: '__internal',
     fieldValidation: 'Ignore',
-    subresource: undefined,
+    deleting: true,
   });
   return { object: result.object, removed: false };
 }

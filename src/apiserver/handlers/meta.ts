@@ -51,7 +51,7 @@ export function serveOpenApi(ctx: RequestContext, route: ApiRequest): void {
   }
   if (route.type === 'openapi-v3-index') {
     const gvs = reg.groups().flatMap((g) => g.versions.map((v) => (g.group ? `${g.group}/${v}` : v)));
-    return sendJson(ctx.res, 200, cachedDoc(cache, '__index', () => openApiV3Index(gvs, (gv: string) => documentFor(reg, cache!, gv))));
+    return sendJson(ctx.res, 200, cachedDoc(cache, '__index', () => openApiV3Index(gvs, reg.all())));
   }
   if (route.type !== 'openapi-v3-doc') throw StatusError.notFoundPath();
   const gv = route.group ? `${route.group}/${route.version}` : route.version;

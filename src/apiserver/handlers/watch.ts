@@ -11,9 +11,6 @@ import { toTable } from '../tables.ts';
 
 type EventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
 
-/** Default stream lifetime when the client gives no timeoutSeconds (kube: 30–60 min). */
-const DEFAULT_WATCH_SECONDS = 1800;
-
 /**
  * A watch stream: headers flushed at once (clients block on them), newline-delimited events,
  * resume from a resourceVersion, initial events for rv ""/"0" or sendInitialEvents, bookmarks,
@@ -28,8 +25,9 @@ export async function serveWatch(ctx: RequestContext, def: ResourceDef, namespac
   const rv = q.get('resourceVersion') ?? '';
   if (rv !== '' && !/^\d+$/.test(rv)) throw StatusError.badRequest(`invalid resource version: ${rv}`);
   const abort = new AbortController();
-  const timeout = Number(q.get('timeoutSeconds') ?? DEFAULT_WATCH_SECONDS);
-  const signal = AbortSignal.any([abort.signal, ctx.server.shutdown, AbortSignal.timeout(Math.max(1, timeout) * 1000)]);
+  const min = ctx.server.minRequestTimeoutSeconds;
+  const timeout = q.get('timeoutSeconds') ? Number(q.get('timeoutSeconds')) : min * (1 + Math.random());
+  const signal = AbortSignal.any([abort.signal, ctx.server.shutdown, AbortSignal.timeout(Math.round(Math.max(1, timeout) * 1000))]);
   ctx.res.on('close', () => abort.abort());
 
   const writer = new EventWriter(ctx, def);

@@ -79,7 +79,7 @@ function applyPatchOfType(type: string, current: KubeObject, patch: unknown, def
     return applyJsonPatch(current, patch);
   }
   if (type === 'application/merge-patch+json') return applyMergePatch(current, patch);
-  return applyStrategicMergePatch(current, patch, def.schema ?? patchMetaFor(def.kind));
+  return applyStrategicMergePatch(current, patch, patchSchema(def));
 }
 
 async function serverSideApply(ctx: RequestContext, def: ResourceDef, namespace: string | undefined, name: string, raw: Buffer, opts: WriteOptions & { subresource?: string }): Promise<WriteResult> {
@@ -91,7 +91,7 @@ async function serverSideApply(ctx: RequestContext, def: ResourceDef, namespace:
   applied.metadata.name = name;
   if (def.namespaced) applied.metadata.namespace = namespace;
   const mutate = (current: KubeObject | undefined): KubeObject => {
-    const result = applyServerSide({ live: current, applied, manager: opts.fieldManager, force, schema: def.schema ?? patchMetaFor(def.kind), apiVersion: apiVersionOf(def.group, def.version), subresource: opts.subresource, now: ctx.store.timestamp() });
+    const result = applyServerSide({ live: current, applied, manager: opts.fieldManager, force, schema: patchSchema(def), apiVersion: apiVersionOf(def.group, def.version), subresource: opts.subresource, now: ctx.store.timestamp() });
     if (!applied.metadata.resourceVersion) delete result.metadata.resourceVersion;
     return result;
   };
@@ -114,4 +114,9 @@ function checkTypeMeta(def: ResourceDef, body: KubeObject, required = false): vo
 
 export function respond(ctx: RequestContext, result: WriteResult): void {
   sendJson(ctx.res, result.created ? 201 : 200, result.object, warningHeaders(result.warnings));
+}
+
+/** Built-ins: the hand-checked patch metadata first (vendored schemas may lag upstream); CRs: their schema. */
+function patchSchema(def: ResourceDef) {
+  return def.builtin ? (patchMetaFor(def.kind) ?? def.schema) : def.schema;
 }
