@@ -35,6 +35,8 @@ export interface RequestContext {
   def?: ResourceDef;
   /** Server-wide hooks for watch and aggregation. */
   server: ServerHooks;
+  /** The request path and query without the /kubernetes/<cluster> prefix (what a backend sees). */
+  relativeUrl: string;
 }
 
 export interface ServerHooks {
@@ -46,6 +48,8 @@ export interface ServerHooks {
   serverAddress(req: Req): string;
   /** Aborted when the server shuts down (ends open watches). */
   shutdown: AbortSignal;
+  /** Proxies a request for an aggregated group/version to its backend (503 when unavailable). */
+  proxy(ctx: RequestContext, group: string, version: string): Promise<void>;
 }
 
 export type ObjectFilter = (obj: KubeObject) => boolean;

@@ -94,4 +94,6 @@ export interface ResourceDef {
   storageVersion?: string;
   /** Field selectors beyond metadata.name/metadata.namespace: field path → JSON path getter. */
   selectableFields?: string[];
+  /** Served by another API server through an APIService (requests are proxied). */
+  aggregated?: boolean;
 }

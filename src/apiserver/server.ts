@@ -12,6 +12,8 @@ import { builtinResources, versionInfo } from './builtin/index.ts';
 import { CRDController } from './controllers/crds.ts';
 import { GarbageCollector } from './controllers/gc.ts';
 import { NamespaceController } from './controllers/namespaces.ts';
+import { Aggregator } from './aggregator/controller.ts';
+import { proxyRequest } from './aggregator/proxy.ts';
 import { serveDiscovery, serveOpenApi } from './handlers/meta.ts';
 import { serveResource } from './handlers/resource.ts';
 
@@ -57,7 +59,13 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   const crds = new CRDController(store, lookup);
   new NamespaceController(store, lookup, shutdown.signal);
   const gc = new GarbageCollector(store, lookup, shutdown.signal);
+  const aggregator = new Aggregator(store, lookup, shutdown.signal);
   const hooks: ServerHooks = {
+    proxy(ctx, group, version) {
+      const target = aggregator.target(ctx.cluster.name, group, version);
+      if (!target) throw StatusError.unavailable('the server is currently unable to handle the request');
+      return proxyRequest(target, ctx.relativeUrl, ctx.req, ctx.res, ctx.user);
+    },
     bookmarkIntervalMs: options.bookmarkIntervalMs ?? 30_000,
     minRequestTimeoutSeconds: options.minRequestTimeoutSeconds ?? 1800,
     serverAddress: (req) => String(req.headers.host ?? req.headers[':authority'] ?? ''),
@@ -71,6 +79,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     clusters.set(name, state);
     await crds.load(name, state.registry.lookup('apiextensions.k8s.io', 'v1', 'customresourcedefinitions')!);
     await ensureNamespaces(store, state, options.systemNamespaces ?? DEFAULT_NAMESPACES);
+    await aggregator.load(name);
     return state;
   }
 
@@ -98,7 +107,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     const user = await authenticate(req, route);
     const cluster = clusters.get(clusterName);
     if (!cluster) throw new StatusError(404, 'NotFound', `cluster "${clusterName}" not found`, { kind: 'clusters', name: clusterName });
-    const ctx: RequestContext = { store, cluster, req, res, query: url.searchParams, accept: parseAccept(req), user, server: hooks };
+    const ctx: RequestContext = { store, cluster, req, res, query: url.searchParams, accept: parseAccept(req), user, server: hooks, relativeUrl: rest + url.search };
     await route2handler(ctx, route);
   }
 

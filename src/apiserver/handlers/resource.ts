@@ -14,10 +14,11 @@ export async function serveResource(ctx: RequestContext, path: ResourceRequest):
   const def = ctx.cluster.registry.lookup(path.group, path.version, path.resource);
   if (!def) throw StatusError.notFoundPath();
   if (path.namespace !== undefined && !def.namespaced) throw StatusError.notFoundPath();
-  if (path.subresource && !subresourceServed(def, path.subresource)) throw StatusError.notFoundPath();
   const verb = verbOf(ctx.req.method ?? 'GET', path, ctx.query);
-  if (!def.verbs.includes(verb)) throw StatusError.methodNotAllowed(verb, def.plural);
   authorize(ctx, def, verb, path);
+  if (def.aggregated) return ctx.server.proxy(ctx, def.group, def.version);
+  if (path.subresource && !subresourceServed(def, path.subresource)) throw StatusError.notFoundPath();
+  if (!def.verbs.includes(verb)) throw StatusError.methodNotAllowed(verb, def.plural);
   ctx.path = path;
   ctx.def = def;
   const { namespace, name, subresource } = path;
