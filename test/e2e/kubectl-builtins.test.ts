@@ -95,3 +95,8 @@ test('namespace deletion removes its contents', async () => {
   const create = await p.kubectl(['-n', 'doomed', 'create', 'configmap', 'c2', '--from-literal=a=b']);
   assert.match(create.stderr, /namespaces "doomed" not found/);
 });
+
+test('kubectl auth can-i and whoami are answered', async () => {
+  assert.equal(ok(await p.kubectl(['auth', 'can-i', 'create', 'deployments']), 'can-i').trim(), 'yes');
+  assert.match(ok(await p.kubectl(['auth', 'whoami']), 'whoami'), /admin/);
+});

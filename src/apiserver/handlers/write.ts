@@ -7,6 +7,7 @@ import type { WriteOptions, WriteResult } from '../store.ts';
 import type { FieldValidation } from '../strategy.ts';
 import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, patchMetaFor } from '../patch/index.ts';
 import { applyServerSide, defaultFieldManager } from '../ssa/index.ts';
+import { answerReview } from './reviews.ts';
 
 export function writeOptions(ctx: RequestContext): WriteOptions {
   const q = ctx.query;
@@ -23,6 +24,8 @@ export function writeOptions(ctx: RequestContext): WriteOptions {
 export async function handleCreate(ctx: RequestContext, def: ResourceDef, namespace: string | undefined): Promise<void> {
   const body = asObject(decodeBody(await readBody(ctx.req), mediaType(ctx.req)));
   checkTypeMeta(def, body);
+  const review = answerReview(ctx, def, body);
+  if (review) return sendJson(ctx.res, 201, review);
   if (def.namespaced && body.metadata.namespace && body.metadata.namespace !== namespace) {
     throw StatusError.badRequest('the namespace of the provided object does not match the namespace sent on the request');
   }

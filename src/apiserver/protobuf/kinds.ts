@@ -35,6 +35,7 @@ const KIND_TYPES: Readonly<Record<string, string>> = {
   'storage.k8s.io/v1/StorageClass': 'k8s.io.api.storage.v1.StorageClass',
   'authorization.k8s.io/v1/SelfSubjectAccessReview': 'k8s.io.api.authorization.v1.SelfSubjectAccessReview',
   'authentication.k8s.io/v1/TokenRequest': 'k8s.io.api.authentication.v1.TokenRequest',
+  'authentication.k8s.io/v1/SelfSubjectReview': 'k8s.io.api.authentication.v1.SelfSubjectReview',
 };
 
 /**
