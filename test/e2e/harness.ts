@@ -83,18 +83,18 @@ export class PlatformProcess {
     return readFileSync(join(this.dataDir, 'admin.token'), 'utf8').trim();
   }
 
-  /** kill -9, for crash tests. */
-  kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+  /** Sends a signal (default kill -9) and resolves with the exit code (null when killed by the signal). */
+  kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<number | null> {
     const child = this.child;
-    if (!child || child.exitCode !== null) return Promise.resolve();
+    if (!child || child.exitCode !== null) return Promise.resolve(child?.exitCode ?? null);
     return new Promise((resolve) => {
-      child.once('exit', () => resolve());
+      child.once('exit', (code) => resolve(code));
       child.kill(signal);
     });
   }
 
-  async stop(): Promise<void> {
-    await this.kill('SIGTERM');
+  async stop(): Promise<number | null> {
+    return this.kill('SIGTERM');
   }
 
   cleanup(): void {
