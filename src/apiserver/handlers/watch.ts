@@ -21,7 +21,6 @@ export async function serveWatch(ctx: RequestContext, def: ResourceDef, namespac
   const sendInitial = q.get('sendInitialEvents') === 'true';
   validateWatchOptions(q, sendInitial);
   const filter = buildFilter(def, q);
-  const matches = (o: KubeObject) => !filter || filter(o);
   const rv = q.get('resourceVersion') ?? '';
   if (rv !== '' && !/^\d+$/.test(rv)) throw StatusError.badRequest(`invalid resource version: ${rv}`);
   const abort = new AbortController();
@@ -50,7 +49,7 @@ export async function serveWatch(ctx: RequestContext, def: ResourceDef, namespac
   try {
     for await (const event of ctx.store.storage.watch(collectionPrefix(ctx.cluster.name, def, namespace), { afterRevision: after, signal })) {
       lastRV = event.kv.modRevision;
-      const out = translate(event, def, matches);
+      const out = translate(event, def, filter);
       if (out) writer.write(out.type, out.object);
     }
   } catch (err) {
@@ -73,9 +72,11 @@ function validateWatchOptions(q: URLSearchParams, sendInitial: boolean): void {
   }
 }
 
-/** Maps a storage event to a watch event, honouring selector transitions. */
-function translate(event: WatchEvent, def: ResourceDef, matches: (o: KubeObject) => boolean): { type: EventType; object: KubeObject } | undefined {
+/** Maps a storage event to a watch event, honouring selector transitions (no filter: no transitions to decode). */
+function translate(event: WatchEvent, def: ResourceDef, filter: ((o: KubeObject) => boolean) | undefined): { type: EventType; object: KubeObject } | undefined {
   const object = decodeObject(event.kv, def);
+  if (!filter) return { type: event.type === 'delete' ? 'DELETED' : event.created || !event.prevKv ? 'ADDED' : 'MODIFIED', object };
+  const matches = filter;
   if (event.type === 'delete') return matches(object) ? { type: 'DELETED', object } : undefined;
   const now = matches(object);
   if (event.created || !event.prevKv) return now ? { type: 'ADDED', object } : undefined;
