@@ -48,6 +48,8 @@ export interface ServerHooks {
   serverAddress(req: Req): string;
   /** Aborted when the server shuts down (ends open watches). */
   shutdown: AbortSignal;
+  /** Encoded watch event lines shared by watchers of the same resource (fan-out encodes once). */
+  watchLines: Map<string, string>;
   /** Proxies a request for an aggregated group/version to its backend (503 when unavailable). */
   proxy(ctx: RequestContext, group: string, version: string): Promise<void>;
 }

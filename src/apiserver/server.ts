@@ -70,6 +70,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     minRequestTimeoutSeconds: options.minRequestTimeoutSeconds ?? 1800,
     serverAddress: (req) => String(req.headers.host ?? req.headers[':authority'] ?? ''),
     shutdown: shutdown.signal,
+    watchLines: new Map(),
   };
 
   async function addCluster(name: string): Promise<ClusterState> {

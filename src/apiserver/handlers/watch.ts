@@ -49,6 +49,10 @@ export async function serveWatch(ctx: RequestContext, def: ResourceDef, namespac
   try {
     for await (const event of ctx.store.storage.watch(collectionPrefix(ctx.cluster.name, def, namespace), { afterRevision: after, signal })) {
       lastRV = event.kv.modRevision;
+      if (!filter && !ctx.accept.table) {
+        writer.writeLine(sharedLine(ctx.server.watchLines, event, def));
+        continue;
+      }
       const out = translate(event, def, filter);
       if (out) writer.write(out.type, out.object);
     }
@@ -87,6 +91,21 @@ function translate(event: WatchEvent, def: ResourceDef, filter: ((o: KubeObject)
   return undefined;
 }
 
+const SHARED_LINES_MAX = 512;
+
+/** The JSON line of an unfiltered event, encoded once for all watchers of the resource. */
+function sharedLine(cache: Map<string, string>, event: WatchEvent, def: ResourceDef): string {
+  const id = `${event.kv.modRevision}\0${event.kv.key}\0${def.version}\0${event.type}`;
+  let line = cache.get(id);
+  if (line === undefined) {
+    const out = translate(event, def, undefined)!;
+    line = JSON.stringify({ type: out.type, object: out.object }) + '\n';
+    if (cache.size >= SHARED_LINES_MAX) cache.delete(cache.keys().next().value!);
+    cache.set(id, line);
+  }
+  return line;
+}
+
 class EventWriter {
   private readonly res: Res;
   private readonly def: ResourceDef;
@@ -120,8 +139,12 @@ class EventWriter {
     return table;
   }
 
-  private send(event: unknown): void {
+  writeLine(line: string): void {
     if (this.res.writableEnded || this.res.destroyed) return;
-    this.res.write(JSON.stringify(event) + '\n');
+    this.res.write(line);
+  }
+
+  private send(event: unknown): void {
+    this.writeLine(JSON.stringify(event) + '\n');
   }
 }
