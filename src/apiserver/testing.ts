@@ -119,8 +119,8 @@ export interface WatchStream {
   headers: Headers;
   /** The next event; rejects after `timeoutMs` without one, resolves undefined when the stream ended. */
   next(timeoutMs?: number): Promise<WatchEvent | undefined>;
-  /** Collects events until none arrives for `quietMs` (or the stream ends). */
-  drain(quietMs?: number): Promise<WatchEvent[]>;
+  /** Collects events until none arrives for `quietMs`, the stream ends, or `maxMs` passed. */
+  drain(quietMs?: number, maxMs?: number): Promise<WatchEvent[]>;
   /** Resolves when the server ends the stream. */
   ended: Promise<void>;
   close(): void;
@@ -189,12 +189,15 @@ async function openWatch(url: string, opts: RequestOptions): Promise<WatchStream
     });
   }
 
-  async function drain(quietMs = 300): Promise<WatchEvent[]> {
+  async function drain(quietMs = 300, maxMs = 3000): Promise<WatchEvent[]> {
     const out: WatchEvent[] = [];
+    const deadline = Date.now() + maxMs;
     for (;;) {
       let e: WatchEvent | undefined;
+      const wait = Math.min(quietMs, deadline - Date.now());
+      if (wait <= 0) return out;
       try {
-        e = await next(quietMs);
+        e = await next(wait);
       } catch {
         return out;
       }
