@@ -122,7 +122,6 @@ describe('list', () => {
 
   test(
     'resourceVersionMatch=Exact at a compacted revision → 410 with the list message',
-    { todo: 'BUG: GET ?resourceVersion=<compacted>&resourceVersionMatch=Exact → 410 message "The provided continue parameter is too old…" (upstream "The resourceVersion for the provided list is too old.")' },
     async () => {
       const srv2 = await startTestServer();
       try {

@@ -107,7 +107,7 @@ export class ObjectStore {
     let atRevision = revision;
     const limit = req.limit && req.limit > 0 ? req.limit : undefined;
     for (;;) {
-      const page = await this.readPage(prefix, { revision: atRevision, after, limit: limit ? limit - items.length : undefined });
+      const page = await this.readPage(prefix, { revision: atRevision, after, limit: limit ? limit - items.length : undefined }, !!token);
       atRevision = page.revision;
       for (const kv of page.items) {
         const obj = defaultOnRead(def, decodeObject(kv, def));
@@ -123,12 +123,12 @@ export class ObjectStore {
     }
   }
 
-  private async readPage(prefix: string, opts: { revision?: number; after?: string; limit?: number }) {
+  private async readPage(prefix: string, opts: { revision?: number; after?: string; limit?: number }, continuing: boolean) {
     try {
       return await this.storage.list(prefix, opts);
     } catch (err) {
       if (err instanceof StorageError && err.code === 'Compacted') {
-        throw StatusError.gone('The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.');
+        throw StatusError.gone(continuing ? 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.' : 'The resourceVersion for the provided list is too old.');
       }
       if (err instanceof StorageError && err.code === 'FutureRevision') throw StatusError.unavailable(`Too large resource version: ${opts.revision}`);
       throw err;
@@ -206,7 +206,8 @@ export class ObjectStore {
     if (def.kind === 'Secret' && next.stringData) next = foldStringData(next);
     const errors = validateObject(def, next);
     if (errors.length) throw StatusError.invalid({ group: def.group, kind: def.kind }, current.metadata.name!, errors);
-    if (!opts.ssa) next = recordUpdate({ before: current, after: next, manager: opts.fieldManager, apiVersion: next.apiVersion ?? def.version, subresource: opts.subresource, now: this.now(), schema: def.schema });
+    if (!opts.deleting) refuseNewFinalizersWhileDeleting(def, current, next);
+    if (!opts.ssa && !opts.deleting) next = recordUpdate({ before: current, after: next, manager: opts.fieldManager, apiVersion: next.apiVersion ?? def.version, subresource: opts.subresource, now: this.now(), schema: def.schema });
     if (unchanged(current, next)) return { object: current, warnings, created: false };
     if (opts.dryRun) return { object: next, warnings, created: false };
     const expected = Number(current.metadata.resourceVersion);
@@ -240,6 +241,15 @@ export class ObjectStore {
 
   private async notify(cluster: string, def: ResourceDef, object: KubeObject, deleted: boolean): Promise<void> {
     for (const hook of this.afterWrite) await hook(cluster, def, object, deleted);
+  }
+}
+
+/** Upstream: once deletionTimestamp is set, finalizers may only be removed. */
+function refuseNewFinalizersWhileDeleting(def: ResourceDef, current: KubeObject, next: KubeObject): void {
+  if (!current.metadata.deletionTimestamp) return;
+  const before = new Set(current.metadata.finalizers ?? []);
+  if ((next.metadata.finalizers ?? []).some((f) => !before.has(f))) {
+    throw StatusError.invalid({ group: def.group, kind: def.kind }, current.metadata.name!, [{ type: 'FieldValueForbidden', field: 'metadata.finalizers', message: 'Forbidden: no new finalizers can be added if the object is being deleted' }]);
   }
 }
 

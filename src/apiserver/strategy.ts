@@ -2,6 +2,8 @@ import { randomUUID, createHash } from 'node:crypto';
 import type { FieldError, KubeObject } from '../kube/index.ts';
 import { fieldError } from '../kube/index.ts';
 import type { ResourceDef } from './resource.ts';
+import { checkBuiltinTypes, dropUnknownBuiltinFields } from './builtin-decoding.ts';
+import { validateAnnotations, validateLabels } from './metadata-validation.ts';
 import { applyDefaults, defaultCRD, prepareCustomResource, validateCRD, validateCustomResource } from './schema/index.ts';
 
 /**
@@ -22,7 +24,12 @@ const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** Normalises a custom resource against its CRD schema (prune + default), recording unknown fields. */
 export function normaliseBody(def: ResourceDef, obj: KubeObject, mode: FieldValidation): PreparedWrite {
-  if (def.builtin || !def.schema) return { object: obj, unknownFields: [] };
+  if (def.builtin) {
+    const unknownFields = dropUnknownBuiltinFields(def, obj);
+    checkBuiltinTypes(def, obj);
+    return { object: obj, unknownFields };
+  }
+  if (!def.schema) return { object: obj, unknownFields: [] };
   const { object, unknownFields } = prepareCustomResource(obj, def.schema, mode);
   return { object: object as KubeObject, unknownFields };
 }
@@ -101,6 +108,7 @@ function validateMetadata(def: ResourceDef, obj: KubeObject): FieldError[] {
     errors.push(fieldError.required('metadata.name', 'name or generateName is required'));
     return errors;
   }
+  errors.push(...validateLabels(obj.metadata.labels), ...validateAnnotations(obj.metadata.annotations));
   const pattern = def.kind === 'Namespace' ? DNS1123_LABEL : DNS1123_SUBDOMAIN;
   const maxLen = def.kind === 'Namespace' ? 63 : 253;
   if (!pattern.test(name) || name.length > maxLen) {

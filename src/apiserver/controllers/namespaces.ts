@@ -1,6 +1,7 @@
 import type { KubeObject } from '../../kube/index.ts';
 import { StatusError } from '../../kube/index.ts';
 import type { ClusterState } from '../context.ts';
+import type { ResourceDef } from '../resource.ts';
 import type { ObjectStore } from '../store.ts';
 import { deleteObject, NAMESPACE_FINALIZER } from '../handlers/delete.ts';
 
@@ -20,21 +21,21 @@ export class NamespaceController {
     this.store = store;
     this.clusters = clusters;
     this.signal = signal;
-    store.onCreate((cluster, def, obj) => this.admit(cluster, def.namespaced, obj));
+    store.onCreate((cluster, def, obj) => this.admit(cluster, def, obj));
     store.onWrite((cluster, def, obj, deleted) => {
       if (def.kind === 'Namespace' && def.group === '' && !deleted && obj.metadata.deletionTimestamp) this.finalize(cluster, obj.metadata.name!);
     });
   }
 
-  private async admit(cluster: string, namespaced: boolean, obj: KubeObject): Promise<void> {
-    if (!namespaced) return;
+  private async admit(cluster: string, def: ResourceDef, obj: KubeObject): Promise<void> {
+    if (!def.namespaced) return;
     const state = this.clusters(cluster);
     const nsDef = state?.registry.lookup('', 'v1', 'namespaces');
     if (!nsDef) return;
     const ns = await this.store.tryGet(cluster, nsDef, undefined, obj.metadata.namespace!);
     if (!ns) throw StatusError.notFound({ group: '', resource: 'namespaces' }, obj.metadata.namespace!);
     if (ns.metadata.deletionTimestamp) {
-      throw new StatusError(403, 'Forbidden', `${obj.kind ?? 'object'} "${obj.metadata.name}" is forbidden: unable to create new content in namespace ${ns.metadata.name} because it is being terminated`, { name: obj.metadata.name, kind: obj.kind });
+      throw StatusError.forbidden({ group: def.group, resource: def.plural }, obj.metadata.name ?? '', `unable to create new content in namespace ${ns.metadata.name} because it is being terminated`);
     }
   }
 

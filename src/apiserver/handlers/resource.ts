@@ -32,8 +32,10 @@ export async function serveResource(ctx: RequestContext, path: ResourceRequest):
       if (name) throw StatusError.methodNotAllowed('POST', def.plural);
       return handleCreate(ctx, def, namespace);
     case 'update':
+      if (!name) throw StatusError.methodNotAllowed('PUT', def.plural);
       return handleUpdate(ctx, def, namespace, name!, subresource);
     case 'patch':
+      if (!name) throw StatusError.methodNotAllowed('PATCH', def.plural);
       return handlePatch(ctx, def, namespace, name!, subresource);
     case 'delete':
       return handleDelete(ctx, def, namespace, name!);

@@ -56,6 +56,7 @@ export async function handlePatch(ctx: RequestContext, def: ResourceDef, namespa
   const mutate = (current: KubeObject | undefined): KubeObject => {
     const patched = applyPatchOfType(type, current!, patch, def);
     const obj = asObject(patched);
+    if (obj.metadata.name !== name) throw StatusError.badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`);
     // A resourceVersion the patch sets is a precondition; otherwise the patch applies to whatever is current.
     if (obj.metadata.resourceVersion === current!.metadata.resourceVersion) delete obj.metadata.resourceVersion;
     return obj;
