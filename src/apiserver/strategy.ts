@@ -41,7 +41,8 @@ export function prepareForCreate(def: ResourceDef, obj: KubeObject, now: string)
   meta.creationTimestamp = now;
   delete meta.deletionTimestamp;
   delete meta.deletionGracePeriodSeconds;
-  meta.generation = 1;
+  if (tracksGeneration(def)) meta.generation = 1;
+  else delete meta.generation;
   if (def.statusSubresource && def.kind !== 'CustomResourceDefinition') delete obj.status;
   KIND_CREATE[def.kind]?.(obj);
   if (def.group === 'apiextensions.k8s.io' && def.kind === 'CustomResourceDefinition') Object.assign(obj, defaultCRD(obj));
@@ -61,10 +62,19 @@ export function prepareForUpdate(def: ResourceDef, next: KubeObject, prev: KubeO
   }
   if (meta.deletionTimestamp === undefined) delete meta.deletionTimestamp;
   if (meta.deletionGracePeriodSeconds === undefined) delete meta.deletionGracePeriodSeconds;
-  meta.generation = prev.metadata.generation ?? 1;
-  if (specChanged(def, merged, prev)) meta.generation += 1;
+  if (tracksGeneration(def)) {
+    meta.generation = prev.metadata.generation ?? 1;
+    if (specChanged(def, merged, prev)) meta.generation += 1;
+  } else delete meta.generation;
   if (def.kind === 'CustomResourceDefinition' && def.group === 'apiextensions.k8s.io' && subresource !== 'status') return { ...defaultCRD(merged), status: prev.status } as KubeObject;
   return merged;
+}
+
+/** Built-in kinds whose registry strategy maintains metadata.generation (custom resources always do). */
+const GENERATION_KINDS = new Set(['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'PodDisruptionBudget', 'Ingress', 'NetworkPolicy', 'CustomResourceDefinition', 'Pod', 'ReplicationController', 'HorizontalPodAutoscaler', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration']);
+
+function tracksGeneration(def: ResourceDef): boolean {
+  return !def.builtin || GENERATION_KINDS.has(def.kind);
 }
 
 /** A status write changes only .status (and nothing else) of the stored object. */
