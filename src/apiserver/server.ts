@@ -41,6 +41,8 @@ export interface ApiServer {
   store: ObjectStore;
 }
 
+const FLOW_SCHEMA_UID = '6e1b4d35-5a7d-4f0e-9c1e-6d3f0d0c2a11';
+const PRIORITY_LEVEL_UID = '0b9d3c57-2f4e-4a4b-8a0c-7d5e1f2a3b44';
 const PUBLIC_PATHS = new Set(['version', 'healthz']);
 const DEFAULT_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
@@ -98,6 +100,9 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   const handle = (rawReq: Req | Http2ServerRequest, rawRes: Res | Http2ServerResponse): void => {
     const req = rawReq as Req;
     const res = rawRes as Res;
+    // Real API servers classify every request for Priority and Fairness and say so in these headers.
+    res.setHeader('X-Kubernetes-Pf-Flowschema-Uid', FLOW_SCHEMA_UID);
+    res.setHeader('X-Kubernetes-Pf-Prioritylevel-Uid', PRIORITY_LEVEL_UID);
     dispatch(req, res).catch((err) => sendError(res, err));
   };
 
