@@ -1,4 +1,4 @@
-import { randomBytes, scryptSync, timingSafeEqual, createHash } from 'node:crypto';
+import { randomBytes, scryptSync, timingSafeEqual, createHash, createHmac } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeJsonAtomic } from './datadir.ts';
@@ -22,7 +22,12 @@ export interface TokenRecord {
 interface UsersFile {
   users: PlatformUser[];
   tokens: TokenRecord[];
+  /** Key for short-lived signed tokens (registry tokens, logins); rotating it revokes them all. */
+  signingKey?: string;
 }
+
+/** Prefix of signed (stateless, expiring) tokens, so they are never looked up in the token list. */
+const SIGNED_PREFIX = 'mpt.';
 
 export const ADMIN_ROLE = 'platform-admin-system';
 
@@ -60,20 +65,69 @@ export class UserStore {
     return { token, expiresAt };
   }
 
+  /**
+   * A stateless token `mpt.<payload>.<hmac>` valid for `ttlSeconds` (registry bearer tokens, logins):
+   * nothing is written per token, so issuing many costs nothing.
+   */
+  signToken(username: string, ttlSeconds: number): { token: string; expiresAt: string } {
+    const expiresAt = new Date(Date.now() + ttlSeconds * 1000).toISOString();
+    const payload = Buffer.from(JSON.stringify({ u: username, e: Math.floor(Date.parse(expiresAt) / 1000) })).toString('base64url');
+    return { token: `${SIGNED_PREFIX}${payload}.${this.sign(payload)}`, expiresAt };
+  }
+
+  /** The user a token belongs to (signed or stored), if it is valid and unexpired. */
+  userForToken(token: string): PlatformUser | undefined {
+    const username = token.startsWith(SIGNED_PREFIX) ? this.verifySigned(token) : this.storedTokenUser(token);
+    return username ? this.data.users.find((u) => u.username === username) : undefined;
+  }
+
   /** Resolves a bearer token to the API server's user shape. */
   authenticate(token: string): UserInfo | undefined {
+    const user = this.userForToken(token);
+    return user ? toUserInfo(user) : undefined;
+  }
+
+  private storedTokenUser(token: string): string | undefined {
     const digest = sha256(token);
     const record = this.data.tokens.find((t) => t.sha256 === digest);
     if (!record || (record.expiresAt && Date.parse(record.expiresAt) < Date.now())) return undefined;
-    const user = this.data.users.find((u) => u.username === record.username);
-    if (!user) return undefined;
-    const isAdmin = user.roleProperty === 'System' && user.roles.includes(ADMIN_ROLE);
-    return { name: user.username, groups: user.roles, readOnly: !isAdmin };
+    return record.username;
+  }
+
+  private verifySigned(token: string): string | undefined {
+    const [payload, mac] = token.slice(SIGNED_PREFIX.length).split('.');
+    if (!payload || !mac) return undefined;
+    const expected = Buffer.from(this.sign(payload));
+    const given = Buffer.from(mac);
+    if (expected.length !== given.length || !timingSafeEqual(expected, given)) return undefined;
+    try {
+      const { u, e } = JSON.parse(Buffer.from(payload, 'base64url').toString()) as { u: string; e: number };
+      return e * 1000 > Date.now() ? u : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private sign(payload: string): string {
+    if (!this.data.signingKey) {
+      this.data.signingKey = randomBytes(32).toString('hex');
+      this.save();
+    }
+    return createHmac('sha256', this.data.signingKey).update(payload).digest('base64url');
   }
 
   private save(): void {
     writeJsonAtomic(this.file, this.data);
   }
+}
+
+/** Admins are role property System with role platform-admin-system; everyone else is read-only for now. */
+export function isPlatformAdmin(user: PlatformUser): boolean {
+  return user.roleProperty === 'System' && user.roles.includes(ADMIN_ROLE);
+}
+
+function toUserInfo(user: PlatformUser): UserInfo {
+  return { name: user.username, groups: user.roles, readOnly: !isPlatformAdmin(user) };
 }
 
 function sha256(text: string): string {
