@@ -1,15 +1,21 @@
 import { Command } from 'commander';
+import { StatusError } from '../kube/index.ts';
+import { registerShow } from './commands/show.ts';
+import { registerVerify } from './commands/verify.ts';
 
 /**
- * The `violet` package CLI. Its commands (show, verify, push, list, ac …) arrive with the packages
- * issue; until then it only describes itself, so the installed binary never crashes.
+ * The `violet` package CLI (product document: 下载软件包 / 上架软件包). Commands live in ./commands.
  */
-const program = new Command('violet').description('Package CLI: verify, inspect and upload Operator, Cluster Plugin and Helm Chart packages to the platform.').version('0.1.0');
+const program = new Command('violet')
+  .description('Package CLI: inspect, verify and upload Operator, Cluster Plugin and Helm Chart packages.')
+  .version('violet v0.1.0', '-v, --version')
+  .showHelpAfterError();
 
-program.action(() => {
-  program.outputHelp();
-  console.error('\nno commands are available in this version yet: show, verify, push, list and ac arrive with the packages work (issue 4).');
-  process.exitCode = 2;
+registerShow(program);
+registerVerify(program);
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  const message = err instanceof StatusError || err instanceof Error ? err.message : String(err);
+  process.stderr.write(`Error: ${message}\n`);
+  process.exit(1);
 });
-
-program.parse(process.argv);

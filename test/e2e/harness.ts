@@ -10,6 +10,12 @@ export const KUBECTL = join(ROOT, '.tools', 'bin', 'kubectl');
 export const HELM = join(ROOT, '.tools', 'bin', 'helm');
 export const HELM3 = join(ROOT, '.tools', 'bin', 'helm3');
 const CLI = join(ROOT, 'src', 'platform', 'cli.ts');
+const VIOLET = join(ROOT, 'src', 'violet', 'cli.ts');
+
+/** Runs the real `violet` CLI (a subprocess) with its own HOME so user config never leaks in. */
+export function violet(args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
+  return run(process.execPath, [VIOLET, ...args], { env: { PATH: process.env.PATH, HOME: env.HOME ?? mkdtempSync(join(tmpdir(), 'mp-violet-home-')), ...env } });
+}
 
 export interface RunResult {
   code: number;

@@ -1,0 +1,14 @@
+/**
+ * The package format shared by violet, the portal and the platform: reading (streaming, validated),
+ * writing, and verification by side files. See docs/package-format.md.
+ */
+export * from './format.ts';
+export { readPackageManifest, walkPackage, packageError } from './reader.ts';
+export { checkPackage } from './check.ts';
+export type { PackageEntry, EntryVisitor } from './reader.ts';
+export { buildPackage } from './writer.ts';
+export type { BuildPackageInput } from './writer.ts';
+export { layoutImages, reachableBlobs, blobPath, REF_NAME } from './layout.ts';
+export { verifyPackage, packagesAt, loadKeyring, formatVerifySummary, parseChecksumFile } from './verify.ts';
+export type { VerifyResult, VerifyOutcome } from './verify.ts';
+export { TarGzWriter } from './tar-writer.ts';

@@ -1,0 +1,92 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { rename, stat, unlink } from 'node:fs/promises';
+import { once } from 'node:events';
+import { createGzip } from 'node:zlib';
+import type { Gzip } from 'node:zlib';
+import type { WriteStream } from 'node:fs';
+
+/**
+ * A minimal streaming ustar writer with gzip, so entries land in exactly the order we choose
+ * (manifest.json first) without staging files. Written to `<file>.partial`, renamed on finish.
+ */
+export class TarGzWriter {
+  private readonly file: string;
+  private readonly gzip: Gzip;
+  private readonly out: WriteStream;
+
+  constructor(file: string) {
+    this.file = file;
+    this.gzip = createGzip({ level: 1 });
+    this.out = createWriteStream(`${file}.partial`);
+    this.gzip.pipe(this.out);
+  }
+
+  async addBuffer(path: string, data: Buffer): Promise<void> {
+    await this.write(header(path, data.length, '0'));
+    await this.write(data);
+    await this.pad(data.length);
+  }
+
+  async addFile(path: string, source: string): Promise<void> {
+    const { size } = await stat(source);
+    await this.write(header(path, size, '0'));
+    for await (const chunk of createReadStream(source, { highWaterMark: 1 << 20 })) await this.write(chunk as Buffer);
+    await this.pad(size);
+  }
+
+  /** Only tests need this: hostile archives with links. */
+  async addLink(path: string, target: string, kind: 'symlink' | 'hardlink'): Promise<void> {
+    await this.write(header(path, 0, kind === 'symlink' ? '2' : '1', target));
+  }
+
+  async finish(): Promise<void> {
+    await this.write(Buffer.alloc(1024));
+    this.gzip.end();
+    await once(this.out, 'close');
+    await rename(`${this.file}.partial`, this.file);
+  }
+
+  async abort(): Promise<void> {
+    this.gzip.destroy();
+    this.out.destroy();
+    await unlink(`${this.file}.partial`).catch(() => undefined);
+  }
+
+  private async pad(size: number): Promise<void> {
+    const rest = (512 - (size % 512)) % 512;
+    if (rest) await this.write(Buffer.alloc(rest));
+  }
+
+  private async write(buf: Buffer): Promise<void> {
+    if (!this.gzip.write(buf)) await once(this.gzip, 'drain');
+  }
+}
+
+/** ustar header; names over 100 bytes use the 155-byte prefix field. */
+function header(path: string, size: number, type: string, linkname = ''): Buffer {
+  const h = Buffer.alloc(512);
+  const [prefix, name] = splitName(path);
+  h.write(name, 0, 100, 'utf8');
+  h.write('0000644\0', 100);
+  h.write('0000000\0', 108);
+  h.write('0000000\0', 116);
+  h.write(size.toString(8).padStart(11, '0') + '\0', 124);
+  h.write(Math.floor(Date.now() / 1000).toString(8).padStart(11, '0') + '\0', 136);
+  h.write('        ', 148);
+  h.write(type, 156);
+  h.write(linkname, 157, 100, 'utf8');
+  h.write('ustar\0', 257);
+  h.write('00', 263);
+  h.write(prefix, 345, 155, 'utf8');
+  let sum = 0;
+  for (const b of h) sum += b;
+  h.write(sum.toString(8).padStart(6, '0') + '\0 ', 148);
+  return h;
+}
+
+function splitName(path: string): [string, string] {
+  if (Buffer.byteLength(path) <= 100) return ['', path];
+  const cut = path.lastIndexOf('/', 155);
+  if (cut <= 0 || Buffer.byteLength(path.slice(cut + 1)) > 100) throw new Error(`path too long for a tar header: ${path}`);
+  return [path.slice(0, cut), path.slice(cut + 1)];
+}
