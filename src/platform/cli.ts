@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StatusError } from '../kube/index.ts';
 import type { KubeObject } from '../kube/index.ts';
-import { resolveDataDir, readRuntime } from './datadir.ts';
+import { ensureDataDir, resolveDataDir, readRuntime } from './datadir.ts';
+import { UserStore } from './users.ts';
 import { startPlatform } from './up.ts';
 import { platformRequest } from './client.ts';
 import { buildKubeconfig } from './kubeconfig.ts';
@@ -66,6 +67,21 @@ cluster
     await platformRequest(dataDir, 'POST', '/apis/platform.tkestack.io/v1/clusters', clusterObject(name, labels));
     await waitForCluster(dataDir, name);
     console.log(`cluster "${name}" created`);
+  });
+
+const user = program.command('user').description('manage platform users');
+user
+  .command('create <name>')
+  .description('create or update a platform user (violet needs role property System with role platform-admin-system)')
+  .requiredOption('--password <password>', 'the password')
+  .option('--role-property <System|Custom>', 'account role property', 'Custom')
+  .option('--role <role>', 'role (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
+  .option('--data-dir <dir>', 'state directory of the platform')
+  .action((name: string, opts) => {
+    if (opts.roleProperty !== 'System' && opts.roleProperty !== 'Custom') throw new Error(`--role-property must be System or Custom, not "${opts.roleProperty}"`);
+    const users = new UserStore(ensureDataDir(resolveDataDir(opts.dataDir)));
+    users.upsertUser(name, opts.password, opts.roleProperty, opts.role);
+    console.log(`user "${name}" saved (role property ${opts.roleProperty}, roles: ${opts.role.join(', ') || 'none'})`);
   });
 
 async function waitForCluster(dataDir: string, name: string): Promise<void> {

@@ -1,6 +1,8 @@
 import { createSecureServer } from 'node:http2';
 import type { Http2SecureServer } from 'node:http2';
 import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { handleTokenRequest, handleWhoAmI } from './auth-endpoint.ts';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -57,7 +59,14 @@ export async function startPlatform(opts: UpOptions): Promise<Platform> {
   });
   await api.start();
   await bootstrapGlobal(api);
-  const server = createSecureServer({ cert: tls.cert, key: tls.key, allowHTTP1: true }, api.handle);
+  const server = createSecureServer({ cert: tls.cert, key: tls.key, allowHTTP1: true }, (req, res) => route(req as unknown as IncomingMessage, res as unknown as ServerResponse));
+  /** One HTTPS port: platform endpoints, then the Kubernetes API. */
+  function route(req: IncomingMessage, res: ServerResponse): void {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/platform/v1/token') return void handleTokenRequest(users, req, res).catch((err) => sendPlain(res, 500, String(err)));
+    if (path === '/platform/v1/whoami') return handleWhoAmI(users, req, res);
+    api.handle(req, res);
+  }
   trackConnections(server);
   const host = opts.host ?? '127.0.0.1';
   const port = await listen(server, host, opts.port ?? 0);
@@ -109,6 +118,11 @@ async function createIfAbsent(api: ApiServer, def: Parameters<ApiServer['store']
   } catch (err) {
     if (!(err instanceof StatusError && err.code === 409)) throw err;
   }
+}
+
+function sendPlain(res: ServerResponse, code: number, text: string): void {
+  if (!res.headersSent) res.writeHead(code, { 'Content-Type': 'text/plain' });
+  res.end(text);
 }
 
 function listen(server: Http2SecureServer, host: string, port: number): Promise<number> {

@@ -1,5 +1,5 @@
 import { randomBytes, scryptSync, timingSafeEqual, createHash, createHmac } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeJsonAtomic } from './datadir.ts';
 import type { UserInfo } from '../apiserver/index.ts';
@@ -34,14 +34,25 @@ export const ADMIN_ROLE = 'platform-admin-system';
 /** File-backed users and bearer tokens in the data dir (users.json, mode 0600). */
 export class UserStore {
   private readonly file: string;
-  private data: UsersFile;
+  private data: UsersFile = { users: [], tokens: [] };
+  private loadedMtimeMs = -1;
 
   constructor(dataDir: string) {
     this.file = join(dataDir, 'users.json');
-    this.data = existsSync(this.file) ? (JSON.parse(readFileSync(this.file, 'utf8')) as UsersFile) : { users: [], tokens: [] };
+    this.refresh();
+  }
+
+  /** Re-reads users.json when another process (`marketplace user create`) changed it. */
+  private refresh(): void {
+    if (!existsSync(this.file)) return;
+    const mtime = statSync(this.file).mtimeMs;
+    if (mtime === this.loadedMtimeMs) return;
+    this.data = JSON.parse(readFileSync(this.file, 'utf8')) as UsersFile;
+    this.loadedMtimeMs = mtime;
   }
 
   hasUser(username: string): boolean {
+    this.refresh();
     return this.data.users.some((u) => u.username === username);
   }
 
@@ -52,6 +63,7 @@ export class UserStore {
   }
 
   checkPassword(username: string, password: string): PlatformUser | undefined {
+    this.refresh();
     const user = this.data.users.find((u) => u.username === username);
     return user && verifyPassword(password, user.passwordHash) ? user : undefined;
   }
@@ -77,6 +89,7 @@ export class UserStore {
 
   /** The user a token belongs to (signed or stored), if it is valid and unexpired. */
   userForToken(token: string): PlatformUser | undefined {
+    this.refresh();
     const username = token.startsWith(SIGNED_PREFIX) ? this.verifySigned(token) : this.storedTokenUser(token);
     return username ? this.data.users.find((u) => u.username === username) : undefined;
   }
@@ -118,6 +131,7 @@ export class UserStore {
 
   private save(): void {
     writeJsonAtomic(this.file, this.data);
+    this.loadedMtimeMs = statSync(this.file).mtimeMs;
   }
 }
 
