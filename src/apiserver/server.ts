@@ -27,6 +27,8 @@ export interface ApiServerOptions {
   compactionIntervalMs?: number;
   /** Watches without timeoutSeconds last between this and twice this (kube --min-request-timeout). */
   minRequestTimeoutSeconds?: number;
+  /** Called once a logical cluster is served (start-up and new clusters): install CRDs etc. */
+  onClusterAdded?: (cluster: ClusterState) => Promise<void>;
   /** Namespaces every cluster starts with. */
   systemNamespaces?: string[];
 }
@@ -83,6 +85,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     await crds.load(name, state.registry.lookup('apiextensions.k8s.io', 'v1', 'customresourcedefinitions')!);
     await ensureNamespaces(store, state, options.systemNamespaces ?? DEFAULT_NAMESPACES);
     await aggregator.load(name);
+    await options.onClusterAdded?.(state);
     return state;
   }
 

@@ -16,6 +16,10 @@ import { ensureTls } from './tls.ts';
 import { ADMIN_ROLE, UserStore } from './users.ts';
 import { buildKubeconfig } from './kubeconfig.ts';
 import { CLUSTER_CRD, GLOBAL_CLUSTER_LABELS, clusterObject } from './clusters.ts';
+import { ARTIFACT_CRDS } from '../artifacts/index.ts';
+
+/** Every cluster's platform CRDs, by component. */
+const PLATFORM_CRDS: KubeObject[] = [...ARTIFACT_CRDS];
 
 export interface UpOptions {
   dataDir: string;
@@ -49,14 +53,17 @@ export async function startPlatform(opts: UpOptions): Promise<Platform> {
   const users = new UserStore(dataDir);
   const admin = ensureAdmin(users, dataDir, opts.adminPassword, log);
   const storage = openSqliteStorage(join(dataDir, 'state.db'));
+  const apiRef: { current?: ApiServer } = {};
   const api = createApiServer({
     storage,
     authenticate: (token) => users.authenticate(token),
     clusterResource: { group: 'platform.tkestack.io', plural: 'clusters' },
     systemNamespaces: SYSTEM_NAMESPACES,
     compactionIntervalMs: opts.compactionIntervalMs,
+    onClusterAdded: (cluster) => installPlatformCRDs(apiRef.current!, cluster.name),
     minRequestTimeoutSeconds: opts.minRequestTimeoutSeconds,
   });
+  apiRef.current = api;
   await api.start();
   await bootstrapGlobal(api);
   const server = createSecureServer({ cert: tls.cert, key: tls.key, allowHTTP1: true }, (req, res) => route(req as unknown as IncomingMessage, res as unknown as ServerResponse));
@@ -103,6 +110,12 @@ function ensureAdmin(users: UserStore, dataDir: string, password: string | undef
   return { token };
 }
 
+/** CRDs every cluster gets (Artifacts now; OLM and plugins later). Idempotent. */
+async function installPlatformCRDs(api: ApiServer, cluster: string): Promise<void> {
+  const crdDef = api.cluster(cluster)!.registry.lookup('apiextensions.k8s.io', 'v1', 'customresourcedefinitions')!;
+  for (const crd of PLATFORM_CRDS) await createIfAbsent(api, crdDef, undefined, crd, cluster);
+}
+
 /** The platform's own objects in `global`: the Cluster CRD and the global Cluster. */
 async function bootstrapGlobal(api: ApiServer): Promise<void> {
   const global = api.cluster('global')!;
@@ -112,9 +125,9 @@ async function bootstrapGlobal(api: ApiServer): Promise<void> {
   await createIfAbsent(api, clusterDef, undefined, clusterObject('global', GLOBAL_CLUSTER_LABELS));
 }
 
-async function createIfAbsent(api: ApiServer, def: Parameters<ApiServer['store']['create']>[1], namespace: string | undefined, obj: KubeObject): Promise<void> {
+async function createIfAbsent(api: ApiServer, def: Parameters<ApiServer['store']['create']>[1], namespace: string | undefined, obj: KubeObject, cluster = 'global'): Promise<void> {
   try {
-    await api.store.create('global', def, namespace, structuredClone(obj), { dryRun: false, fieldManager: 'marketplace', fieldValidation: 'Strict' });
+    await api.store.create(cluster, def, namespace, structuredClone(obj), { dryRun: false, fieldManager: 'marketplace', fieldValidation: 'Strict' });
   } catch (err) {
     if (!(err instanceof StatusError && err.code === 409)) throw err;
   }

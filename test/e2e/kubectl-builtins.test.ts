@@ -80,6 +80,7 @@ test('a second logical cluster is isolated', async () => {
   const kc = tempFile('business.kubeconfig', ok(await p.marketplace(['kubeconfig', '--cluster', 'business']), 'kubeconfig'));
   const inBusiness = (args: string[]) => p.kubectl(['--kubeconfig', kc, ...args]);
   assert.match(ok(await inBusiness(['get', 'ns']), 'ns'), /cpaas-system/);
+  assert.match(ok(await inBusiness(['get', 'crd']), 'platform CRDs installed'), /artifactversions\.app\.alauda\.io/);
   ok(await inBusiness(['create', 'configmap', 'only-here', '--from-literal=x=y']), 'create');
   assert.notEqual((await p.kubectl(['get', 'cm', 'only-here'])).code, 0);
   const clusters = ok(await p.kubectl(['get', 'clusters.platform.tkestack.io', '--show-labels']), 'clusters');
