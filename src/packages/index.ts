@@ -11,4 +11,5 @@ export type { BuildPackageInput } from './writer.ts';
 export { layoutImages, reachableBlobs, blobPath, REF_NAME } from './layout.ts';
 export { verifyPackage, packagesAt, loadKeyring, formatVerifySummary, parseChecksumFile } from './verify.ts';
 export type { VerifyResult, VerifyOutcome } from './verify.ts';
-export { TarGzWriter } from './tar-writer.ts';
+export { TarGzWriter, tarBuffer } from './tar-writer.ts';
+export { addFilesImage, addHelmChartArtifact, copyLayoutImage, HELM_CHART_MEDIA_TYPE, HELM_CONFIG_MEDIA_TYPE } from './image-build.ts';

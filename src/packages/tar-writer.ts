@@ -62,8 +62,18 @@ export class TarGzWriter {
   }
 }
 
+/** An in-memory tar (for small layers and chart archives): deterministic, mtime 0. */
+export function tarBuffer(files: { path: string; data: Buffer }[]): Buffer {
+  const parts: Buffer[] = [];
+  for (const f of files) {
+    parts.push(header(f.path, f.data.length, '0', '', 0), f.data, Buffer.alloc((512 - (f.data.length % 512)) % 512));
+  }
+  parts.push(Buffer.alloc(1024));
+  return Buffer.concat(parts);
+}
+
 /** ustar header; names over 100 bytes use the 155-byte prefix field. */
-function header(path: string, size: number, type: string, linkname = ''): Buffer {
+function header(path: string, size: number, type: string, linkname = '', mtime = Math.floor(Date.now() / 1000)): Buffer {
   const h = Buffer.alloc(512);
   const [prefix, name] = splitName(path);
   h.write(name, 0, 100, 'utf8');
@@ -71,7 +81,7 @@ function header(path: string, size: number, type: string, linkname = ''): Buffer
   h.write('0000000\0', 108);
   h.write('0000000\0', 116);
   h.write(size.toString(8).padStart(11, '0') + '\0', 124);
-  h.write(Math.floor(Date.now() / 1000).toString(8).padStart(11, '0') + '\0', 136);
+  h.write(mtime.toString(8).padStart(11, '0') + '\0', 136);
   h.write('        ', 148);
   h.write(type, 156);
   h.write(linkname, 157, 100, 'utf8');

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { StatusError } from '../kube/index.ts';
 import { registerShow } from './commands/show.ts';
 import { registerVerify } from './commands/verify.ts';
+import { registerPackage } from './commands/package.ts';
 
 /**
  * The `violet` package CLI (product document: 下载软件包 / 上架软件包). Commands live in ./commands.
@@ -13,6 +14,7 @@ const program = new Command('violet')
 
 registerShow(program);
 registerVerify(program);
+registerPackage(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const message = err instanceof StatusError || err instanceof Error ? err.message : String(err);

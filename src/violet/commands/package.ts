@@ -1,0 +1,22 @@
+import type { Command } from 'commander';
+import { resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { packageSource } from '../authoring/build.ts';
+
+/** `violet package SOURCE` (alias `create`): build a package from a bundle, plugin chart or chart directory. */
+export function registerPackage(program: Command): void {
+  program
+    .command('package <source>')
+    .alias('create')
+    .description('build a package from an operator bundle directory, a cluster plugin chart or a Helm chart')
+    .option('--images <oci-layout>', 'OCI layout holding the images the source references (tagged by full reference)')
+    .option('--bundle-image <ref>', 'reference of the operator bundle image (default: <registry of the operator image>/<package>-bundle:v<version>)')
+    .option('--arch <arch>', 'arch part of the file name: amd64, arm64, hybrid or ALL', 'ALL')
+    .option('-o, --out <dir>', 'directory to write the package into', '.')
+    .action(async (source: string, opts: { images?: string; bundleImage?: string; arch: string; out: string }) => {
+      const outDir = resolve(opts.out);
+      mkdirSync(outDir, { recursive: true });
+      const { file, manifest } = await packageSource(resolve(source), { imagesLayout: opts.images && resolve(opts.images), bundleImage: opts.bundleImage, arch: opts.arch, outDir });
+      process.stdout.write(`built ${file} (${manifest.type} ${manifest.name} ${manifest.version}, ${manifest.images.length} images)\n`);
+    });
+}
