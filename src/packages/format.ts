@@ -25,6 +25,11 @@ export interface PackageImage {
   mediaType: string;
   /** Platforms present (`linux/amd64`, …); empty for single-platform images without platform data. */
   platforms: string[];
+  /**
+   * Every blob of the image in push order (layers and configs, then manifests, the root last), so a
+   * push can check what the registry already has from the head of the package alone.
+   */
+  blobs?: { digest: string; size: number; mediaType: string }[];
 }
 
 export interface BundleMetadata {

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PackageManifest } from './format.ts';
 import { LAYOUT_PREFIX, MANIFEST_ENTRY, PACKAGE_SCHEMA_VERSION, manifestProblems, packageFileName } from './format.ts';
@@ -18,6 +18,10 @@ export interface BuildPackageInput {
 /** Writes `<name>[.<channel>].<arch>.<version>.tgz` into outDir; returns its path and manifest. */
 export async function buildPackage(input: BuildPackageInput): Promise<{ file: string; manifest: PackageManifest }> {
   const images = await layoutImages(input.layoutDir);
+  for (const image of images) {
+    const root = { digest: image.digest, mediaType: image.mediaType };
+    image.blobs = await Promise.all((await reachableBlobs(input.layoutDir, [root])).map(async (b) => ({ digest: b.digest, mediaType: b.mediaType, size: b.size || (await stat(blobPath(input.layoutDir, b.digest))).size })));
+  }
   const manifest: PackageManifest = {
     ...input.manifest,
     schemaVersion: PACKAGE_SCHEMA_VERSION,
