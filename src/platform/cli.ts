@@ -20,15 +20,17 @@ program
   .option('--host <host>', 'address to listen on', '127.0.0.1')
   .option('--admin-password <password>', 'password for the "admin" user')
   .option('--tls-san <name...>', 'extra names/IPs for the serving certificate')
+  .option('--anonymous-pull', 'allow pulling from the platform registry without credentials')
   .option('--compaction-interval <seconds>', 'storage history kept for watch resume (kube: 300)', '300')
   .option('--min-request-timeout <seconds>', 'watches last between this and twice this', '1800')
   .action(async (opts) => {
     const t0 = performance.now();
     const dataDir = resolveDataDir(opts.dataDir);
-    const platform = await startPlatform({ dataDir, host: opts.host, port: Number(opts.port), adminPassword: opts.adminPassword, tlsSans: opts.tlsSan, compactionIntervalMs: Number(opts.compactionInterval) * 1000, minRequestTimeoutSeconds: Number(opts.minRequestTimeout), log: (l) => console.log(l) });
+    const platform = await startPlatform({ dataDir, host: opts.host, port: Number(opts.port), adminPassword: opts.adminPassword, tlsSans: opts.tlsSan, anonymousPull: !!opts.anonymousPull, compactionIntervalMs: Number(opts.compactionInterval) * 1000, minRequestTimeoutSeconds: Number(opts.minRequestTimeout), log: (l) => console.log(l) });
     console.log(`marketplace ready at ${platform.url} in ${Math.round(performance.now() - t0)} ms`);
     console.log(`  kubeconfig: ${platform.kubeconfigPath}   (export KUBECONFIG=${platform.kubeconfigPath})`);
     console.log(`  CA:         ${platform.caFile}`);
+    console.log(`  registry:   ${platform.registryHost}   (skopeo --dest-cert-dir ${dataDir}/certs, user admin)`);
     const stop = async (signal: string) => {
       console.log(`received ${signal}, shutting down`);
       await platform.close();

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { handleTokenRequest, handleWhoAmI } from './auth-endpoint.ts';
 import { randomBytes } from 'node:crypto';
-import { writeFileSync, existsSync, readFileSync } from 'node:fs';
+import { writeFileSync, existsSync, readFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createApiServer } from '../apiserver/index.ts';
 import type { ApiServer } from '../apiserver/index.ts';
@@ -17,6 +17,9 @@ import { ADMIN_ROLE, UserStore } from './users.ts';
 import { buildKubeconfig } from './kubeconfig.ts';
 import { CLUSTER_CRD, GLOBAL_CLUSTER_LABELS, clusterObject } from './clusters.ts';
 import { ARTIFACT_CRDS } from '../artifacts/index.ts';
+import { createRegistry } from '../registry/index.ts';
+import type { Registry, RegistryAuth } from '../registry/index.ts';
+import { isPlatformAdmin } from './users.ts';
 
 /** Every cluster's platform CRDs, by component. */
 const PLATFORM_CRDS: KubeObject[] = [...ARTIFACT_CRDS];
@@ -27,6 +30,8 @@ export interface UpOptions {
   port?: number;
   adminPassword?: string;
   tlsSans?: string[];
+  /** Let anyone pull from the platform registry without credentials (default false). */
+  anonymousPull?: boolean;
   compactionIntervalMs?: number;
   minRequestTimeoutSeconds?: number;
   /** Where progress lines go (the CLI prints them; tests may silence them). */
@@ -38,6 +43,9 @@ export interface Platform {
   port: number;
   caFile: string;
   kubeconfigPath: string;
+  /** `host:port` of the platform registry (same port as the API). */
+  registryHost: string;
+  registry: Registry;
   adminToken: string;
   api: ApiServer;
   close(): Promise<void>;
@@ -50,6 +58,9 @@ export async function startPlatform(opts: UpOptions): Promise<Platform> {
   const log = opts.log ?? (() => {});
   const dataDir = ensureDataDir(opts.dataDir);
   const tls = await ensureTls(dataDir, opts.tlsSans);
+  // A directory with only the CA, for tools that read a certs dir (skopeo --dest-cert-dir, docker certs.d).
+  mkdirSync(join(dataDir, 'certs'), { recursive: true });
+  writeFileSync(join(dataDir, 'certs', 'ca.crt'), tls.ca);
   const users = new UserStore(dataDir);
   const admin = ensureAdmin(users, dataDir, opts.adminPassword, log);
   const storage = openSqliteStorage(join(dataDir, 'state.db'));
@@ -64,6 +75,7 @@ export async function startPlatform(opts: UpOptions): Promise<Platform> {
     minRequestTimeoutSeconds: opts.minRequestTimeoutSeconds,
   });
   apiRef.current = api;
+  const registry = createRegistry({ root: join(dataDir, 'registry'), auth: registryAuth(users), anonymousPull: opts.anonymousPull ?? false, onError: (err) => log(`registry error: ${(err as Error).stack ?? err}`) });
   await api.start();
   await bootstrapGlobal(api);
   const server = createSecureServer({ cert: tls.cert, key: tls.key, allowHTTP1: true }, (req, res) => route(req as unknown as IncomingMessage, res as unknown as ServerResponse));
@@ -72,6 +84,7 @@ export async function startPlatform(opts: UpOptions): Promise<Platform> {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/platform/v1/token') return void handleTokenRequest(users, req, res).catch((err) => sendPlain(res, 500, String(err)));
     if (path === '/platform/v1/whoami') return handleWhoAmI(users, req, res);
+    if (path === '/v2' || path.startsWith('/v2/')) return void registry.handle(req, res).catch((err) => sendPlain(res, 500, String(err)));
     api.handle(req, res);
   }
   trackConnections(server);
@@ -86,13 +99,31 @@ export async function startPlatform(opts: UpOptions): Promise<Platform> {
     port,
     caFile: tls.caFile,
     kubeconfigPath,
+    registryHost: `${host.includes(':') ? `[${host}]` : host}:${port}`,
+    registry,
     adminToken: admin.token,
     api,
     async close() {
       server.close();
       for (const session of sessions(server)) session.destroy();
+      await registry.close();
       await api.close();
     },
+  };
+}
+
+/** Registry access for platform users: admins push, everyone with an account pulls. */
+function registryAuth(users: UserStore): RegistryAuth {
+  return {
+    checkPassword: (username, password) => {
+      const user = users.checkPassword(username, password);
+      return user && { name: user.username, canPush: isPlatformAdmin(user) };
+    },
+    checkToken: (token) => {
+      const user = users.userForToken(token);
+      return user && { name: user.username, canPush: isPlatformAdmin(user) };
+    },
+    issueToken: (identity, ttlSeconds) => users.signToken(identity.name, ttlSeconds).token,
   };
 }
 
