@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { UserStore } from './users.ts';
+import type { Registry } from '../registry/index.ts';
 import { isPlatformAdmin } from './users.ts';
 
 /** Lifetime of login tokens (violet's platform session). */
@@ -32,6 +33,20 @@ export function handleWhoAmI(users: UserStore, req: IncomingMessage, res: Server
   const user = auth.toLowerCase().startsWith('bearer ') ? users.userForToken(auth.slice(7).trim()) : undefined;
   if (!user) return send(res, 401, { error: 'a valid bearer token is required' });
   send(res, 200, { user: { username: user.username, roleProperty: user.roleProperty, roles: user.roles, platformAdmin: isPlatformAdmin(user) } });
+}
+
+/**
+ * `POST /platform/v1/registry/gc[?dryRun=true]` (platform admins): removes registry blobs no manifest
+ * references, older than the registry's grace period, plus stale upload sessions. Safe while pushes run.
+ */
+export async function handleRegistryGc(users: UserStore, registry: Registry, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (req.method !== 'POST') return send(res, 405, { error: 'use POST' });
+  const auth = String(req.headers.authorization ?? '');
+  const user = auth.toLowerCase().startsWith('bearer ') ? users.userForToken(auth.slice(7).trim()) : undefined;
+  if (!user) return send(res, 401, { error: 'a valid bearer token is required' });
+  if (!isPlatformAdmin(user)) return send(res, 403, { error: `user "${user.username}" is not a platform administrator (role property System with role platform-admin-system)` });
+  const dryRun = new URL(req.url ?? '/', 'https://x').searchParams.get('dryRun') === 'true';
+  send(res, 200, { dryRun, ...(await registry.collectGarbage({ dryRun })) });
 }
 
 async function readLimited(req: IncomingMessage): Promise<Buffer> {

@@ -71,6 +71,17 @@ cluster
     console.log(`cluster "${name}" created`);
   });
 
+const registryCmd = program.command('registry').description('the platform OCI registry');
+registryCmd
+  .command('gc')
+  .description('delete blobs no manifest references (after a grace period) and stale uploads; safe while pushes run')
+  .option('--dry-run', 'only report what would be removed')
+  .option('--data-dir <dir>', 'state directory of the platform')
+  .action(async (opts) => {
+    const r = await platformRequest<{ dryRun: boolean; blobsRemoved: number; bytesFreed: number; uploadsRemoved: number }>(resolveDataDir(opts.dataDir), 'POST', `/platform/v1/registry/gc${opts.dryRun ? '?dryRun=true' : ''}`);
+    console.log(`${r.dryRun ? 'would remove' : 'removed'} ${r.blobsRemoved} blob(s), ${r.bytesFreed} bytes, ${r.uploadsRemoved} stale upload(s)`);
+  });
+
 const user = program.command('user').description('manage platform users');
 user
   .command('create <name>')

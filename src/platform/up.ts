@@ -2,7 +2,7 @@ import { createSecureServer } from 'node:http2';
 import type { Http2SecureServer } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { handleTokenRequest, handleWhoAmI } from './auth-endpoint.ts';
+import { handleRegistryGc, handleTokenRequest, handleWhoAmI } from './auth-endpoint.ts';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync, existsSync, readFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -84,6 +84,7 @@ export async function startPlatform(opts: UpOptions): Promise<Platform> {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/platform/v1/token') return void handleTokenRequest(users, req, res).catch((err) => sendPlain(res, 500, String(err)));
     if (path === '/platform/v1/whoami') return handleWhoAmI(users, req, res);
+    if (path === '/platform/v1/registry/gc') return void handleRegistryGc(users, registry, req, res).catch((err) => sendPlain(res, 500, String(err)));
     if (path === '/v2' || path.startsWith('/v2/')) return void registry.handle(req, res).catch((err) => sendPlain(res, 500, String(err)));
     api.handle(req, res);
   }

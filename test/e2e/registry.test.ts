@@ -124,3 +124,14 @@ test('kill -9 the platform mid-upload: no partial blob is visible after restart 
     await again.stop();
   }
 });
+
+test('marketplace registry gc runs against the live platform (dry run keeps everything)', async () => {
+  const g = new PlatformProcess(p.dataDir);
+  await g.start();
+  try {
+    assert.match(ok(await g.marketplace(['registry', 'gc', '--dry-run']), 'gc'), /^would remove \d+ blob\(s\), \d+ bytes, \d+ stale upload\(s\)$/m);
+    assert.match(ok(await g.marketplace(['registry', 'gc']), 'gc'), /^removed \d+ blob\(s\)/m);
+  } finally {
+    await g.stop();
+  }
+});
