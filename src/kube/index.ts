@@ -4,3 +4,5 @@
  */
 export * from './types.ts';
 export * from './errors.ts';
+export { createKubeClient, KubeClient } from './client.ts';
+export type { KubeClientOptions, ResourceRef } from './client.ts';

@@ -17,12 +17,15 @@ import { ADMIN_ROLE, UserStore } from './users.ts';
 import { buildKubeconfig } from './kubeconfig.ts';
 import { CLUSTER_CRD, GLOBAL_CLUSTER_LABELS, clusterObject } from './clusters.ts';
 import { ARTIFACT_CRDS } from '../artifacts/index.ts';
+import { GLOBAL_PLUGIN_CRDS } from '../plugins/index.ts';
 import { createRegistry } from '../registry/index.ts';
 import type { Registry, RegistryAuth } from '../registry/index.ts';
 import { isPlatformAdmin } from './users.ts';
 
 /** Every cluster's platform CRDs, by component. */
 const PLATFORM_CRDS: KubeObject[] = [...ARTIFACT_CRDS];
+/** CRDs only the global cluster serves (cluster plugins are published there). */
+const GLOBAL_CRDS: KubeObject[] = [...GLOBAL_PLUGIN_CRDS];
 
 export interface UpOptions {
   dataDir: string;
@@ -145,7 +148,8 @@ function ensureAdmin(users: UserStore, dataDir: string, password: string | undef
 /** CRDs every cluster gets (Artifacts now; OLM and plugins later). Idempotent. */
 async function installPlatformCRDs(api: ApiServer, cluster: string): Promise<void> {
   const crdDef = api.cluster(cluster)!.registry.lookup('apiextensions.k8s.io', 'v1', 'customresourcedefinitions')!;
-  for (const crd of PLATFORM_CRDS) await createIfAbsent(api, crdDef, undefined, crd, cluster);
+  const crds = cluster === 'global' ? [...PLATFORM_CRDS, ...GLOBAL_CRDS] : PLATFORM_CRDS;
+  for (const crd of crds) await createIfAbsent(api, crdDef, undefined, crd, cluster);
 }
 
 /** The platform's own objects in `global`: the Cluster CRD and the global Cluster. */
