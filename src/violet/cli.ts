@@ -3,6 +3,7 @@ import { StatusError } from '../kube/index.ts';
 import { registerShow } from './commands/show.ts';
 import { registerVerify } from './commands/verify.ts';
 import { registerPackage } from './commands/package.ts';
+import { registerPush } from './commands/push.ts';
 
 /**
  * The `violet` package CLI (product document: 下载软件包 / 上架软件包). Commands live in ./commands.
@@ -15,6 +16,7 @@ const program = new Command('violet')
 registerShow(program);
 registerVerify(program);
 registerPackage(program);
+registerPush(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const message = err instanceof StatusError || err instanceof Error ? err.message : String(err);
