@@ -4,6 +4,7 @@ import { registerShow } from './commands/show.ts';
 import { registerVerify } from './commands/verify.ts';
 import { registerPackage } from './commands/package.ts';
 import { registerPush } from './commands/push.ts';
+import { registerList } from './commands/list.ts';
 
 /**
  * The `violet` package CLI (product document: 下载软件包 / 上架软件包). Commands live in ./commands.
@@ -17,6 +18,7 @@ registerShow(program);
 registerVerify(program);
 registerPackage(program);
 registerPush(program);
+registerList(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const message = err instanceof StatusError || err instanceof Error ? err.message : String(err);

@@ -107,3 +107,14 @@ test('kill -9 violet mid-push, rerun: completes, nothing duplicated', async () =
   const third = await violet(['push', renamed, ...platformFlags()]);
   assert.match(third.stdout, /2 image\(s\), 2 already present, 0 blob\(s\) pushed/);
 });
+
+test('violet list writes the applications: file', async () => {
+  const out = join(mkdtempSync(join(tmpdir(), 'mp-list-')), 'apps.yaml');
+  const r = await violet(['list', ...platformFlags(), '--clusters', 'global,business', '--output-file', out]);
+  assert.equal(r.code, 0, r.stderr);
+  const { parse } = await import('yaml');
+  const apps = parse((await import('node:fs')).readFileSync(out, 'utf8')).applications;
+  assert.deepEqual(apps['demo-operator'], { displayName: 'Demo Operator', type: 'OperatorBundle', installed: [] });
+  assert.deepEqual(apps['demo-plugin'], { displayName: 'Demo Plugin', type: 'ModulePlugin', installed: [] });
+  assert.equal(apps['demo-chart'].type, 'Chart');
+});
