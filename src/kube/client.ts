@@ -91,7 +91,11 @@ export class KubeClient {
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': this.opts.userAgent ?? 'marketplace-kube-client' };
     if (this.opts.token) headers.Authorization = `Bearer ${this.opts.token}`;
-    if (payload) headers['Content-Type'] = contentType;
+    if (payload) {
+      headers['Content-Type'] = contentType;
+      // Node sends DELETE bodies without framing unless told the length.
+      headers['Content-Length'] = String(payload.length);
+    }
     const send = url.protocol === 'https:' ? request : httpRequest;
     return new Promise<T>((resolve, reject) => {
       const req = send(url, { method, headers, agent: this.agent as Agent, timeout: this.opts.timeoutMs ?? 30_000 }, (res) => {
@@ -113,6 +117,11 @@ export class KubeClient {
       req.on('error', (err) => reject(StatusError.unavailable(`cannot reach ${url.origin}: ${err.message}`)));
       req.end(payload);
     });
+  }
+
+  /** What a watch needs to reach the same server with the same credentials. */
+  connection(): { server: string; token?: string; ca?: string | Buffer; agent?: Agent } {
+    return { server: this.opts.server, token: this.opts.token, ca: this.opts.ca, agent: this.agent instanceof Agent ? this.agent : undefined };
   }
 
   close(): void {
