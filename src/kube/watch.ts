@@ -1,4 +1,5 @@
-import { Agent, request } from 'node:https';
+import type { Agent} from 'node:https';
+import { request } from 'node:https';
 import { request as httpRequest } from 'node:http';
 import type { IncomingMessage } from 'node:http';
 import type { KubeObject } from './types.ts';

@@ -1,0 +1,609 @@
+/**
+ * Registry benchmark: pushes and pulls a generated OCI image set (random, uncompressed tar layers of 1 to
+ * 200 MiB) to our registry inside a real `marketplace up` subprocess and to Debian's `docker-registry`
+ * (CNCF distribution), with our OCI client (copyImage) and with skopeo. Loopback TLS only. Prints
+ * figures, asserts nothing. See bench/README.md for what each figure means.
+ *
+ * Run: node bench/registry.ts          (1024 MiB image set, plus a 256 MiB set for the memory comparison)
+ *      node bench/registry.ts 256      (smaller set, for a quick look)
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { copyImage, createRegistryClient } from '../src/oci/index.ts';
+import type { RegistryClient } from '../src/oci/index.ts';
+import { writeTestImageLayout } from '../src/oci/fixtures.ts';
+import { freePort } from '../src/oci/testing.ts';
+import { ensureTls } from '../src/platform/tls.ts';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const CLI = join(ROOT, 'src', 'platform', 'cli.ts');
+const DOCKER_REGISTRY = '/usr/bin/docker-registry';
+const SKOPEO = 'skopeo';
+
+const MiB = 1024 * 1024;
+const TOTAL_MIB = Math.max(8, Math.min(8192, Math.round(Number(process.argv[2] ?? 1024) || 1024)));
+/** The second, smaller set used only to see whether peak RSS grows with the data. */
+const SMALL_MIB = Math.max(8, Math.round(TOTAL_MIB / 4));
+/** Layer sizes in MiB, repeated until the total is reached (the last layer takes the remainder). */
+const LAYER_SEQUENCE = [1, 2, 5, 10, 20, 50, 100, 200];
+const SINGLE_IMAGES = 3;
+const MULTI_PLATFORMS = [
+  { os: 'linux', architecture: 'amd64' },
+  { os: 'linux', architecture: 'arm64' },
+];
+const ADMIN_USER = 'admin';
+const ADMIN_PASSWORD = `Bench-${randomBytes(8).toString('hex')}`;
+const RSS_SAMPLE_MS = 100;
+/** Every transfer is bounded: at least this long, else as long as the bytes take at MIN_RATE. */
+const MIN_TRANSFER_CAP_MS = 60_000;
+const MIN_RATE_BYTES_PER_S = 4e6;
+const OVERALL_CAP_MS = 240_000 + TOTAL_MIB * 150;
+
+// ---------------------------------------------------------------------------------------------
+// small helpers (same style as bench/apiserver.ts)
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : 'n/a');
+const ms = (n: number) => `${fmt(n, n < 10 ? 2 : n < 100 ? 1 : 0)} ms`;
+const secs = (n: number) => (n < 1000 ? ms(n) : `${fmt(n / 1000, 2)} s`);
+const mib = (bytes: number) => `${fmt(bytes / MiB, 1)} MiB`;
+/** MB/s with MB = 10^6 bytes. */
+const mbps = (bytes: number, millis: number) => (bytes / 1e6) / (millis / 1000);
+const ratio = (a: number, b: number) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${fmt(a / b, 2)}×` : 'n/a');
+
+function section(title: string): void {
+  process.stdout.write(`\n${title}\n`);
+}
+
+function line(label: string, value: string): void {
+  process.stdout.write(`  ${label.padEnd(46)} ${value}\n`);
+}
+
+function row(label: string, cells: string[]): void {
+  process.stdout.write(`  ${label.padEnd(34)} ${cells.map((c) => c.padEnd(30)).join(' ').trimEnd()}\n`);
+}
+
+/** VmRSS / VmHWM in bytes from /proc/<pid>/status. */
+function procMemory(pid: number | 'self'): { rss: number; hwm: number } {
+  try {
+    const text = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? NaN) * 1024;
+    return { rss: kib('VmRSS'), hwm: kib('VmHWM') };
+  } catch {
+    return { rss: NaN, hwm: NaN };
+  }
+}
+
+/** Resets VmHWM to the current RSS (`echo 5 > /proc/<pid>/clear_refs`, Linux ≥ 4.0); false if not allowed. */
+function resetPeak(pid: number | 'self'): boolean {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** CPU milliseconds from /proc/<pid>/stat: own utime+stime, and cutime+cstime of reaped children (USER_HZ = 100). */
+function procCpuMs(pid: number | 'self'): { own: number; children: number } {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+    return { own: (f[11] + f[12]) * 10, children: (f[13] + f[14]) * 10 };
+  } catch {
+    return { own: NaN, children: NaN };
+  }
+}
+
+/** Samples this process's VmRSS every RSS_SAMPLE_MS; stop() returns the maximum seen. */
+function rssSampler(): { stop(): number } {
+  let max = procMemory('self').rss;
+  const timer = setInterval(() => (max = Math.max(max, procMemory('self').rss)), RSS_SAMPLE_MS);
+  return {
+    stop() {
+      clearInterval(timer);
+      return Math.max(max, procMemory('self').rss);
+    },
+  };
+}
+
+function capFor(bytes: number): number {
+  return Math.max(MIN_TRANSFER_CAP_MS, (bytes / MIN_RATE_BYTES_PER_S) * 1000);
+}
+
+function toolVersion(cmd: string, args: string[]): string {
+  try {
+    return execFileSync(cmd, args, { encoding: 'utf8', timeout: 10_000 }).trim().split('\n')[0];
+  } catch {
+    return `${cmd}: not runnable`;
+  }
+}
+
+/** Flushes dirty pages so one phase's write-back does not slow the next (not timed). */
+function syncDisks(): void {
+  try {
+    execFileSync('sync', [], { timeout: 60_000 });
+  } catch {
+    // best effort
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// temp dirs and child processes (all cleaned up at the end, also on failure or Ctrl-C)
+
+const tempDirs: string[] = [];
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+
+const children = new Set<ChildProcess>();
+
+/** SIGTERM, then SIGKILL after 10 s. */
+async function stopChild(child: ChildProcess): Promise<void> {
+  children.delete(child);
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/** Keeps the last `max` characters of a child's output (for error messages). */
+function tail(max = 16_384): { add(chunk: Buffer): void; text(): string } {
+  let text = '';
+  return {
+    add(chunk) {
+      text = (text + chunk.toString()).slice(-max);
+    },
+    text: () => text,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. the image set
+
+interface ImagePlan {
+  tag: string;
+  /** Layer sizes in bytes, per platform. */
+  layers: number[];
+  platforms?: { os: string; architecture: string }[];
+}
+
+interface ImageSet {
+  dir: string;
+  images: (ImagePlan & { bytes: number; blobs: number })[];
+  bytes: number;
+  blobs: number;
+  generationMs: number;
+}
+
+/** Fills `totalMiB` with LAYER_SEQUENCE sizes, repeated; the last layer takes what is left. */
+function fillLayers(totalMiB: number): number[] {
+  const sizes: number[] = [];
+  let left = totalMiB;
+  for (let i = 0; left > 0 && i < 10_000; i++) {
+    const size = Math.min(LAYER_SEQUENCE[i % LAYER_SEQUENCE.length], left);
+    sizes.push(size);
+    left -= size;
+  }
+  return sizes;
+}
+
+/**
+ * A few images adding up to `totalMiB` of layers: one two-platform index whose per-platform layers are the
+ * longest prefix of LAYER_SEQUENCE taking at most a tenth of the total (at least 1 MiB), the rest spread over
+ * SINGLE_IMAGES single-platform images (largest layers first, each to the lightest image).
+ */
+function planImages(totalMiB: number, prefix: string): ImagePlan[] {
+  const multi: number[] = [LAYER_SEQUENCE[0]];
+  for (const size of LAYER_SEQUENCE.slice(1)) {
+    if (2 * (multi.reduce((a, b) => a + b, 0) + size) > totalMiB / 10) break;
+    multi.push(size);
+  }
+  const rest = fillLayers(totalMiB - MULTI_PLATFORMS.length * multi.reduce((a, b) => a + b, 0)).sort((a, b) => b - a);
+  const singles = Array.from({ length: Math.min(SINGLE_IMAGES, rest.length) }, () => [] as number[]);
+  for (const size of rest) {
+    const lightest = singles.reduce((best, img) => (img.reduce((a, b) => a + b, 0) < best.reduce((a, b) => a + b, 0) ? img : best));
+    lightest.push(size);
+  }
+  return [
+    ...singles.map((layers, i) => ({ tag: `${prefix}img-${i + 1}`, layers: layers.map((m) => m * MiB) })),
+    { tag: `${prefix}multi`, layers: multi.map((m) => m * MiB), platforms: MULTI_PLATFORMS },
+  ];
+}
+
+async function generate(totalMiB: number, prefix: string, root: string): Promise<ImageSet> {
+  const dir = join(root, `layout-${totalMiB}`);
+  const set: ImageSet = { dir, images: [], bytes: 0, blobs: 0, generationMs: 0 };
+  const t0 = performance.now();
+  for (const plan of planImages(totalMiB, prefix)) {
+    const img = await writeTestImageLayout(dir, { tag: plan.tag, layers: plan.layers, platforms: plan.platforms });
+    set.images.push({ ...plan, bytes: img.totalBytes, blobs: img.blobs.length });
+    set.bytes += img.totalBytes;
+    set.blobs += img.blobs.length;
+  }
+  set.generationMs = performance.now() - t0;
+  return set;
+}
+
+function reportImageSet(set: ImageSet): void {
+  for (const img of set.images) {
+    const platforms = (img.platforms ?? [{ os: 'linux', architecture: 'amd64' }]).map((p) => `${p.os}/${p.architecture}`).join(' + ');
+    const layers = img.layers.map((b) => fmt(b / MiB)).join(', ');
+    line(`${img.tag} (${platforms})`, `${mib(img.bytes)}, ${img.blobs} blobs; layers ${layers} MiB${img.platforms ? ' per platform' : ''}`);
+  }
+  line('total', `${mib(set.bytes)} (${fmt(set.bytes / 1e6)} MB) in ${set.blobs} blobs`);
+  line('generation (random bytes + sha256 + write)', `${secs(set.generationMs)}  (${fmt(mbps(set.bytes, set.generationMs))} MB/s)`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. the targets
+
+interface Target {
+  name: string;
+  host: string;
+  ca: string;
+  /** A directory holding only ca.crt (skopeo --*-cert-dir treats other files as client certs). */
+  certDir: string;
+  credentials?: { username: string; password: string };
+  pid: number;
+  child: ChildProcess;
+  startMs: number;
+}
+
+async function startMarketplace(root: string): Promise<Target> {
+  const dataDir = join(root, 'marketplace-data');
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [CLI, 'up', '--data-dir', dataDir, '--port', '0', '--admin-password', ADMIN_PASSWORD], { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  const out = tail();
+  let all = '';
+  const host = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`marketplace not ready in 30 s:\n${out.text()}`)), 30_000);
+    const onData = (chunk: Buffer) => {
+      out.add(chunk);
+      if (all.length < 65_536) all += chunk.toString();
+      const ready = /marketplace ready at \S+/.test(all);
+      const m = /registry:\s+(\S+)/.exec(all);
+      if (ready && m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`marketplace exited (${code ?? signal}):\n${out.text()}`));
+    });
+  });
+  const certDir = join(dataDir, 'certs');
+  return { name: 'marketplace', host, ca: readFileSync(join(certDir, 'ca.crt'), 'utf8'), certDir, credentials: { username: ADMIN_USER, password: ADMIN_PASSWORD }, pid: child.pid!, child, startMs: performance.now() - t0 };
+}
+
+async function startDockerRegistry(root: string): Promise<Target> {
+  const dir = join(root, 'docker-registry');
+  const tlsDir = join(dir, 'tls');
+  const certDir = join(dir, 'certs');
+  mkdirSync(tlsDir, { recursive: true });
+  mkdirSync(certDir, { recursive: true });
+  const tls = await ensureTls(tlsDir);
+  writeFileSync(join(certDir, 'ca.crt'), tls.ca);
+  const port = await freePort();
+  const config = [
+    'version: 0.1',
+    'log:',
+    '  level: error',
+    '  accesslog:',
+    '    disabled: true',
+    'storage:',
+    '  filesystem:',
+    `    rootdirectory: ${join(dir, 'data')}`,
+    'http:',
+    `  addr: 127.0.0.1:${port}`,
+    '  tls:',
+    `    certificate: ${join(tlsDir, 'server.crt')}`,
+    `    key: ${join(tlsDir, 'server.key')}`,
+  ];
+  writeFileSync(join(dir, 'config.yml'), config.join('\n') + '\n');
+  const t0 = performance.now();
+  const child = spawn(DOCKER_REGISTRY, ['serve', join(dir, 'config.yml')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  const out = tail();
+  child.stdout!.on('data', out.add);
+  child.stderr!.on('data', out.add);
+  const host = `127.0.0.1:${port}`;
+  const client = createRegistryClient({ registry: host, ca: tls.ca, retries: 0 });
+  try {
+    for (let i = 0; ; i++) {
+      if (child.exitCode !== null) throw new Error(`docker-registry exited (${child.exitCode}):\n${out.text()}`);
+      try {
+        await client.ping({ signal: AbortSignal.timeout(2_000) });
+        break;
+      } catch (err) {
+        if (i >= 150) throw new Error(`docker-registry not ready in 15 s (${(err as Error).message}):\n${out.text()}`);
+        await sleep(100);
+      }
+    }
+  } finally {
+    client.close();
+  }
+  return { name: 'docker-registry', host, ca: tls.ca, certDir, pid: child.pid!, child, startMs: performance.now() - t0 };
+}
+
+function clientFor(target: Target): RegistryClient {
+  return createRegistryClient({ registry: target.host, ca: target.ca, credentials: target.credentials });
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. transfers
+
+interface Phase {
+  bytes: number;
+  wallMs: number;
+  /** Target process CPU (utime + stime) during the phase. */
+  serverCpuMs: number;
+  /** Client CPU: this process for our client, reaped skopeo children for skopeo. */
+  clientCpuMs: number;
+  /** This process: max(VmHWM after a reset, sampled VmRSS). */
+  benchPeakRss: number;
+  /** Target process VmHWM after a reset at the start of the phase (NaN if the reset was refused). */
+  serverPeakRss: number;
+  note: string;
+}
+
+async function measure(target: Target, bytes: number, client: 'self' | 'skopeo', work: () => Promise<string>): Promise<Phase> {
+  syncDisks();
+  const selfReset = resetPeak('self');
+  const serverReset = resetPeak(target.pid);
+  const sampler = rssSampler();
+  const server0 = procCpuMs(target.pid).own;
+  const self0 = process.cpuUsage();
+  const reaped0 = procCpuMs('self').children;
+  const t0 = performance.now();
+  const note = await work();
+  const wallMs = performance.now() - t0;
+  const selfCpu = process.cpuUsage(self0);
+  const reapedMs = procCpuMs('self').children - reaped0;
+  const sampled = sampler.stop();
+  const self = procMemory('self');
+  return {
+    bytes,
+    wallMs,
+    serverCpuMs: procCpuMs(target.pid).own - server0,
+    clientCpuMs: client === 'skopeo' ? reapedMs : (selfCpu.user + selfCpu.system) / 1000,
+    benchPeakRss: Math.max(sampled, selfReset ? self.hwm : NaN),
+    serverPeakRss: serverReset ? procMemory(target.pid).hwm : NaN,
+    note,
+  };
+}
+
+const repoOf = (tool: string, tag: string) => `bench/${tool}-${tag}`;
+
+/** copyImage layout → registry for every image, one client for the whole phase. */
+async function pushOurs(target: Target, set: ImageSet, tool: string): Promise<string> {
+  const client = clientFor(target);
+  const signal = AbortSignal.timeout(capFor(set.bytes));
+  const counts = { pushed: 0, skipped: 0, mounted: 0 };
+  try {
+    for (const img of set.images) {
+      const s = await copyImage({ from: { layout: set.dir, tag: img.tag }, to: { client, repository: repoOf(tool, img.tag), ref: img.tag }, signal });
+      counts.pushed += s.blobs.pushed;
+      counts.skipped += s.blobs.skipped;
+      counts.mounted += s.blobs.mounted;
+    }
+  } finally {
+    client.close();
+  }
+  return `blobs pushed ${counts.pushed}, skipped ${counts.skipped}, mounted ${counts.mounted}`;
+}
+
+/** copyImage registry → a fresh layout for every image; returns how many roots match the source. */
+async function pullOurs(target: Target, set: ImageSet, tool: string, dest: string): Promise<string> {
+  const client = clientFor(target);
+  const signal = AbortSignal.timeout(capFor(set.bytes));
+  let match = 0;
+  try {
+    for (const img of set.images) {
+      const s = await copyImage({ from: { client, repository: repoOf(tool, img.tag), ref: img.tag }, to: { layout: dest, tag: img.tag }, signal });
+      if (s.root.digest === rootDigest(set.dir, img.tag)) match++;
+    }
+  } finally {
+    client.close();
+  }
+  return `roots identical to the source: ${match}/${set.images.length}`;
+}
+
+function rootDigest(layoutDir: string, tag: string): string | undefined {
+  try {
+    const index = JSON.parse(readFileSync(join(layoutDir, 'index.json'), 'utf8')) as { manifests: { digest: string; annotations?: Record<string, string> }[] };
+    return index.manifests.find((m) => m.annotations?.['org.opencontainers.image.ref.name'] === tag)?.digest;
+  } catch {
+    return undefined;
+  }
+}
+
+let skopeoHome = '';
+
+/** One `skopeo` process, bounded in time; rejects with its stderr on failure. */
+function runSkopeo(args: string[], timeoutMs: number): Promise<void> {
+  const child = spawn(SKOPEO, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { PATH: process.env.PATH, HOME: skopeoHome, XDG_RUNTIME_DIR: skopeoHome, XDG_DATA_HOME: join(skopeoHome, 'data') } });
+  children.add(child);
+  const err = tail(4096);
+  child.stderr!.on('data', err.add);
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      reject(new Error(`skopeo ${args.slice(0, 2).join(' ')} timed out after ${secs(timeoutMs)}`));
+      void stopChild(child);
+    }, timeoutMs);
+    child.once('error', (e) => {
+      clearTimeout(timer);
+      children.delete(child);
+      reject(e);
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      children.delete(child);
+      if (code === 0) resolve();
+      else reject(new Error(`skopeo ${args.join(' ')} failed (${code ?? signal}): ${err.text()}`));
+    });
+  });
+}
+
+function skopeoAuth(target: Target, side: 'src' | 'dest'): string[] {
+  return [`--${side}-cert-dir`, target.certDir, ...(target.credentials ? [`--${side}-creds`, `${target.credentials.username}:${target.credentials.password}`] : [])];
+}
+
+async function pushSkopeo(target: Target, set: ImageSet, tool: string): Promise<string> {
+  for (const img of set.images) {
+    await runSkopeo(['copy', '--quiet', '--all', '--preserve-digests', ...skopeoAuth(target, 'dest'), `oci:${set.dir}:${img.tag}`, `docker://${target.host}/${repoOf(tool, img.tag)}:${img.tag}`], capFor(img.bytes));
+  }
+  return `${set.images.length} skopeo processes`;
+}
+
+async function pullSkopeo(target: Target, set: ImageSet, tool: string, dest: string): Promise<string> {
+  for (const img of set.images) {
+    await runSkopeo(['copy', '--quiet', '--all', '--preserve-digests', ...skopeoAuth(target, 'src'), `docker://${target.host}/${repoOf(tool, img.tag)}:${img.tag}`, `oci:${dest}:${img.tag}`], capFor(img.bytes));
+  }
+  const match = set.images.filter((img) => rootDigest(dest, img.tag) === rootDigest(set.dir, img.tag)).length;
+  return `roots identical to the source: ${match}/${set.images.length}`;
+}
+
+interface TargetResults {
+  pushOurs: Phase;
+  pushSkopeo: Phase;
+  pullOurs: Phase;
+  pullSkopeo: Phase;
+  repushOurs: Phase;
+  repushSkopeo: Phase;
+}
+
+async function benchTarget(target: Target, set: ImageSet, root: string): Promise<TargetResults> {
+  const progress = (what: string) => process.stdout.write(`  … ${target.name}: ${what}\n`);
+  progress('push, our client');
+  const pushOursPhase = await measure(target, set.bytes, 'self', () => pushOurs(target, set, 'ours'));
+  progress('push, skopeo');
+  const pushSkopeoPhase = await measure(target, set.bytes, 'skopeo', () => pushSkopeo(target, set, 'skopeo'));
+  const pullDir = join(root, `pull-${target.name}`);
+  progress('pull, our client');
+  const pullOursPhase = await measure(target, set.bytes, 'self', () => pullOurs(target, set, 'ours', join(pullDir, 'ours')));
+  rmSync(pullDir, { recursive: true, force: true });
+  progress('pull, skopeo');
+  const pullSkopeoPhase = await measure(target, set.bytes, 'skopeo', () => pullSkopeo(target, set, 'skopeo', join(pullDir, 'skopeo')));
+  rmSync(pullDir, { recursive: true, force: true });
+  progress('re-push (everything present)');
+  const repushOurs = await measure(target, set.bytes, 'self', () => pushOurs(target, set, 'ours'));
+  const repushSkopeo = await measure(target, set.bytes, 'skopeo', () => pushSkopeo(target, set, 'skopeo'));
+  return { pushOurs: pushOursPhase, pushSkopeo: pushSkopeoPhase, pullOurs: pullOursPhase, pullSkopeo: pullSkopeoPhase, repushOurs, repushSkopeo };
+}
+
+const rate = (p: Phase) => mbps(p.bytes, p.wallMs);
+const transfer = (p: Phase) => `${secs(p.wallMs)}  ${fmt(rate(p))} MB/s`;
+const cpu = (p: Phase) => `${fmt(p.clientCpuMs / 1000, 1)} s / ${fmt(p.serverCpuMs / 1000, 1)} s`;
+
+function reportTransfers(ours: TargetResults, docker: TargetResults): void {
+  const cols = (f: (r: TargetResults) => string, cmp?: (r: TargetResults) => number) => [f(ours), f(docker), cmp ? ratio(cmp(ours), cmp(docker)) : ''];
+  row('', ['marketplace', 'docker-registry', 'marketplace / docker-registry']);
+  row('push, our client', cols((r) => transfer(r.pushOurs), (r) => rate(r.pushOurs)));
+  row('push, skopeo', cols((r) => transfer(r.pushSkopeo), (r) => rate(r.pushSkopeo)));
+  row('  push ours / skopeo (MB/s)', cols((r) => ratio(rate(r.pushOurs), rate(r.pushSkopeo))));
+  row('pull, our client', cols((r) => transfer(r.pullOurs), (r) => rate(r.pullOurs)));
+  row('pull, skopeo', cols((r) => transfer(r.pullSkopeo), (r) => rate(r.pullSkopeo)));
+  row('  pull ours / skopeo (MB/s)', cols((r) => ratio(rate(r.pullOurs), rate(r.pullSkopeo))));
+  row('re-push, our client', cols((r) => `${secs(r.repushOurs.wallMs)} = ${fmt((100 * r.repushOurs.wallMs) / r.pushOurs.wallMs, 1)} % of 1st`));
+  row('re-push, skopeo', cols((r) => `${secs(r.repushSkopeo.wallMs)} = ${fmt((100 * r.repushSkopeo.wallMs) / r.pushSkopeo.wallMs, 1)} % of 1st`));
+  process.stdout.write('  CPU, client / registry process:\n');
+  row('  push, our client', cols((r) => cpu(r.pushOurs)));
+  row('  push, skopeo', cols((r) => cpu(r.pushSkopeo)));
+  row('  pull, our client', cols((r) => cpu(r.pullOurs)));
+  row('  pull, skopeo', cols((r) => cpu(r.pullSkopeo)));
+  process.stdout.write('  checks:\n');
+  row('  push / re-push, our client', cols((r) => r.pushOurs.note.replace('blobs ', '')));
+  row('', cols((r) => r.repushOurs.note.replace('blobs ', '')));
+  row('  pull, our client', cols((r) => r.pullOurs.note.replace('roots identical to the source', 'roots = source')));
+  row('  pull, skopeo', cols((r) => r.pullSkopeo.note.replace('roots identical to the source', 'roots = source')));
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const began = performance.now();
+  process.stdout.write(
+    `Marketplace registry benchmark — ${fmt(TOTAL_MIB)} MiB image set (+ ${fmt(SMALL_MIB)} MiB for the memory comparison), node ${process.version}, ` +
+      `${toolVersion(SKOPEO, ['--version'])}, ${toolVersion(DOCKER_REGISTRY, ['--version'])}; TLS on loopback; MB = 10^6 bytes\n`,
+  );
+  const root = tempDir('mp-bench-registry-');
+  skopeoHome = join(root, 'skopeo-home');
+  mkdirSync(skopeoHome);
+
+  section(`1. image set: OCI layout, random uncompressed tar layers (writeTestImageLayout)`);
+  const set = await generate(TOTAL_MIB, '', root);
+  reportImageSet(set);
+  const small = await generate(SMALL_MIB, 'small-', root);
+  line(`(memory comparison set: ${small.images.length} images)`, `${mib(small.bytes)} in ${small.blobs} blobs, generated in ${secs(small.generationMs)}`);
+
+  section('2. targets');
+  const [market, docker] = await Promise.all([startMarketplace(root), startDockerRegistry(root)]);
+  line('marketplace up (our registry, token/Basic auth)', `${market.host}, ready ${secs(market.startMs)} after spawn, VmRSS ${mib(procMemory(market.pid).rss)}`);
+  line('docker-registry (no auth, filesystem storage)', `${docker.host}, ready ${secs(docker.startMs)} after spawn, VmRSS ${mib(procMemory(docker.pid).rss)}`);
+
+  // The small set goes first, so leftovers of the big one cannot inflate its peaks.
+  section(`3. transfers of the ${fmt(TOTAL_MIB)} MiB set (${set.images.length} images one after another; fresh repositories per tool)`);
+  process.stdout.write(`  … memory comparison: our client pushes the ${fmt(SMALL_MIB)} MiB set to both\n`);
+  const smallMarket = await measure(market, small.bytes, 'self', () => pushOurs(market, small, 'ours'));
+  const smallDocker = await measure(docker, small.bytes, 'self', () => pushOurs(docker, small, 'ours'));
+  const ours = await benchTarget(market, set, root);
+  const dock = await benchTarget(docker, set, root);
+  reportTransfers(ours, dock);
+
+  section(`4. peak RSS (VmHWM reset at the start of each phase, plus VmRSS sampled every ${RSS_SAMPLE_MS} ms for this process)`);
+  const head = [`${fmt(SMALL_MIB)} MiB set`, `${fmt(TOTAL_MIB)} MiB set`, 'growth'];
+  const growth = (a: number, b: number) => (Number.isFinite(a) && Number.isFinite(b) ? `${b >= a ? '+' : '−'}${mib(Math.abs(b - a))}` : 'n/a');
+  row('our client push, peak of…', head);
+  row('  bench process (→ marketplace)', [mib(smallMarket.benchPeakRss), mib(ours.pushOurs.benchPeakRss), growth(smallMarket.benchPeakRss, ours.pushOurs.benchPeakRss)]);
+  row('  bench process (→ docker-registry)', [mib(smallDocker.benchPeakRss), mib(dock.pushOurs.benchPeakRss), growth(smallDocker.benchPeakRss, dock.pushOurs.benchPeakRss)]);
+  row('  marketplace process', [mib(smallMarket.serverPeakRss), mib(ours.pushOurs.serverPeakRss), growth(smallMarket.serverPeakRss, ours.pushOurs.serverPeakRss)]);
+  row('  docker-registry process', [mib(smallDocker.serverPeakRss), mib(dock.pushOurs.serverPeakRss), growth(smallDocker.serverPeakRss, dock.pushOurs.serverPeakRss)]);
+  row(`${fmt(TOTAL_MIB)} MiB set, peak of…`, ['marketplace', 'docker-registry']);
+  row('  registry process, skopeo push', [mib(ours.pushSkopeo.serverPeakRss), mib(dock.pushSkopeo.serverPeakRss)]);
+  row('  registry process, our client pull', [mib(ours.pullOurs.serverPeakRss), mib(dock.pullOurs.serverPeakRss)]);
+  row('  registry process, skopeo pull', [mib(ours.pullSkopeo.serverPeakRss), mib(dock.pullSkopeo.serverPeakRss)]);
+  row('  bench process, our client pull', [mib(ours.pullOurs.benchPeakRss), mib(dock.pullOurs.benchPeakRss)]);
+  row('  marketplace VmHWM since start', [mib(procMemory(market.pid).hwm)]);
+  line(`(small set push, our client: marketplace / docker-registry)`, `${fmt(rate(smallMarket))} / ${fmt(rate(smallDocker))} MB/s`);
+
+  process.stdout.write(`\ntotal bench wall time ${fmt((performance.now() - began) / 1000, 1)} s\n`);
+}
+
+async function cleanup(): Promise<void> {
+  await Promise.all([...children].map((c) => stopChild(c)));
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+}
+
+const guard = setTimeout(() => {
+  process.stderr.write(`benchmark exceeded ${OVERALL_CAP_MS / 1000} s, stopping\n`);
+  void cleanup().finally(() => process.exit(2));
+}, OVERALL_CAP_MS);
+process.once('SIGINT', () => void cleanup().finally(() => process.exit(130)));
+process.once('SIGTERM', () => void cleanup().finally(() => process.exit(143)));
+
+try {
+  await main();
+} catch (err) {
+  process.stderr.write(`benchmark failed: ${(err as Error).stack ?? err}\n`);
+  process.exitCode = 1;
+} finally {
+  clearTimeout(guard);
+  await cleanup();
+}
