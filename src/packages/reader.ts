@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Parser } from 'tar';
+import { createGunzip } from 'node:zlib';
 import type { ReadEntry } from 'tar';
 import { StatusError } from '../kube/index.ts';
 import type { PackageManifest } from './format.ts';
@@ -58,7 +59,10 @@ export type EntryVisitor = (entry: PackageEntry, index: number) => Promise<void 
  */
 export async function walkPackage(file: string, visit: EntryVisitor, opts: { signal?: AbortSignal; stopAfterManifest?: boolean } = {}): Promise<void> {
   await assertReadable(file);
-  const source = createReadStream(file);
+  const file$ = createReadStream(file, { highWaterMark: 1 << 20 });
+  // Inflate on zlib's thread pool (tar's own gunzip is synchronous on the main thread), then parse plain tar.
+  const gunzip = createGunzip({ chunkSize: 1 << 20 });
+  const source = { destroy: () => (file$.destroy(), gunzip.destroy()) };
   const parser = new Parser({ strict: true });
   let index = 0;
   let chain: Promise<void | 'stop'> = Promise.resolve();
@@ -91,8 +95,9 @@ export async function walkPackage(file: string, visit: EntryVisitor, opts: { sig
     parser.on('error', fail);
     parser.on('warn', (_code: string, message: string) => fail(new Error(message)));
     parser.on('end', () => chain.then(() => (stopped ? undefined : index === 0 ? fail(packageError(file, 'the archive is empty')) : resolve()), fail));
-    source.on('error', fail);
-    source.pipe(parser as unknown as NodeJS.WritableStream);
+    file$.on('error', fail);
+    gunzip.on('error', fail);
+    file$.pipe(gunzip).pipe(parser as unknown as NodeJS.WritableStream);
   });
 }
 

@@ -58,28 +58,57 @@ export async function pushPackageImages(opts: ImagePushOptions): Promise<ImagePu
   const needs = await missingBlobs(client, pending, summary, opts.concurrency ?? 4, signal);
   const total = [...needs.values()].reduce((n, x) => n + x.size, 0);
   let done = 0;
+  const progress = (n: number) => opts.onProgress?.((done = Math.min(total, done + n)), total);
   const manifests = new Map<string, Buffer>();
-  const spool = await mkdtemp(join(tmpdir(), 'violet-push-'));
+  const wanted = new Set(pending.flatMap((t) => (t.image.blobs ?? []).filter(isManifest).map((b) => b.digest)));
+  // Pass 1 streams big blobs straight into their uploads; whatever failed is retried from a spool in pass 2.
+  let failed = await uploadPass(opts, needs, wanted, manifests, progress, summary, false);
+  for (let pass = 0; failed.size > 0 && pass < 2; pass++) {
+    const retry = new Map([...needs].filter(([d]) => failed.has(d)));
+    failed = await uploadPass(opts, retry, new Set(), manifests, progress, summary, true);
+  }
+  if (failed.size) throw new Error(`could not upload ${failed.size} blob(s) (${[...failed.keys()].slice(0, 3).join(", ")}): ${[...failed.values()][0]}`);
+  for (const t of pending) await putManifests(client, t, manifests, signal);
+  return summary;
+}
+
+/**
+ * One sequential pass over the archive: small missing blobs go to a bounded pool from memory, big ones are
+ * uploaded straight from the archive stream (no temp copy) unless `spool` is set (retries, replayable).
+ * Returns the blobs that failed, with their error.
+ */
+async function uploadPass(opts: ImagePushOptions, needs: Map<string, Need>, wanted: Set<string>, manifests: Map<string, Buffer>, progress: (n: number) => void, summary: ImagePushSummary, spool: boolean): Promise<Map<string, string>> {
+  const { client, signal } = opts;
+  const failed = new Map<string, string>();
   const inFlight = new Set<Promise<void>>();
+  const dir = spool ? await mkdtemp(join(tmpdir(), 'violet-push-')) : '';
+  const track = (digest: string, job: Promise<void>) => {
+    const wrapped = job.catch((err: Error) => void failed.set(digest, err.message)).finally(() => inFlight.delete(wrapped));
+    inFlight.add(wrapped);
+    return wrapped;
+  };
   try {
     await walkPackage(opts.file, async (entry) => {
       const digest = entry.path.startsWith('oci/blobs/') ? entry.path.slice('oci/blobs/'.length).replace('/', ':') : '';
       const need = needs.get(digest);
-      const wantManifest = pending.some((t) => t.image.blobs?.some((b) => b.digest === digest && isManifest(b)));
-      if (!need && !wantManifest) return void (await drain(entry.stream as unknown as NodeJS.ReadableStream));
-      const source = await spoolEntry(entry.stream as unknown as NodeJS.ReadableStream, entry.size, join(spool, digest.replace(':', '-')));
-      if (wantManifest) manifests.set(digest, await bufferOf(source));
-      if (!need) return;
-      while (inFlight.size >= (opts.concurrency ?? 4)) await Promise.race(inFlight);
-      const job = uploadBlob(client, digest, need, source, signal, (n) => opts.onProgress?.((done += n), total), summary).finally(() => inFlight.delete(job));
-      inFlight.add(job);
+      const stream = entry.stream as unknown as NodeJS.ReadableStream;
+      if (!need && !wanted.has(digest)) return drain(stream);
+      if (!need || entry.size <= MEMORY_BLOB_MAX || spool) {
+        const source = await spoolEntry(stream, entry.size, join(dir || tmpdir(), digest.replace(':', '-')), spool || entry.size <= MEMORY_BLOB_MAX);
+        if (wanted.has(digest)) manifests.set(digest, await bufferOf(source));
+        if (!need) return;
+        while (inFlight.size >= (opts.concurrency ?? 4)) await Promise.race(inFlight);
+        track(digest, uploadBlob(client, digest, need, source, signal, progress, summary));
+        return;
+      }
+      await track(digest, uploadBlob(client, digest, need, { stream }, signal, progress, summary));
+      await drain(stream);
     }, { signal });
     await Promise.all(inFlight);
-    for (const t of pending) await putManifests(client, t, manifests, signal);
   } finally {
-    await rm(spool, { recursive: true, force: true });
+    if (dir) await rm(dir, { recursive: true, force: true });
   }
-  return summary;
+  return failed;
 }
 
 /** True when the image is already there (by digest); makes sure the tag points at it. */
@@ -116,15 +145,15 @@ async function missingBlobs(client: RegistryClient, pending: ImageTarget[], summ
   return needs;
 }
 
-type Spooled = { memory: Buffer } | { file: string };
+type Spooled = { memory: Buffer } | { file: string } | { stream: NodeJS.ReadableStream };
 
-async function spoolEntry(stream: NodeJS.ReadableStream, size: number, file: string): Promise<Spooled> {
-  if (size <= MEMORY_BLOB_MAX) return { memory: await bufferOf({ stream }) };
+async function spoolEntry(stream: NodeJS.ReadableStream, size: number, file: string, allowFile: boolean): Promise<Spooled> {
+  if (size <= MEMORY_BLOB_MAX || !allowFile) return { memory: await bufferOf({ stream }) };
   await pipeline(stream, createWriteStream(file));
   return { file };
 }
 
-async function bufferOf(source: Spooled | { stream: NodeJS.ReadableStream }): Promise<Buffer> {
+async function bufferOf(source: Spooled): Promise<Buffer> {
   if ('memory' in source) return source.memory;
   if ('file' in source) return (await import('node:fs/promises')).readFile(source.file);
   const chunks: Buffer[] = [];
@@ -136,9 +165,21 @@ async function drain(stream: NodeJS.ReadableStream): Promise<void> {
   for await (const _ of stream as AsyncIterable<Buffer>) void _;
 }
 
+/** A blob source for the OCI client: memory and files replay on retry, a live stream only once. */
+function blobSource(source: Spooled): string | (() => Readable) {
+  if ('file' in source) return source.file;
+  if ('memory' in source) return () => Readable.from([source.memory]);
+  let used = false;
+  return () => {
+    if (used) throw new Error('the archive stream cannot be replayed; the blob will be retried from a spool');
+    used = true;
+    return source.stream as unknown as Readable;
+  };
+}
+
 async function uploadBlob(client: RegistryClient, digest: string, need: Need, source: Spooled, signal: AbortSignal | undefined, progress: (n: number) => void, summary: ImagePushSummary): Promise<void> {
   const desc = { digest, size: need.size, mediaType: need.mediaType };
-  const src = 'file' in source ? source.file : () => Readable.from([source.memory]);
+  const src = blobSource(source);
   let last = 0;
   const [first, ...others] = need.repositories;
   const result = await client.pushBlob(first, desc, src, { signal, skipExistsCheck: true, onProgress: (n) => progress(n - last + 0 * (last = n)) });
@@ -147,7 +188,7 @@ async function uploadBlob(client: RegistryClient, digest: string, need: Need, so
     summary.bytesPushed += need.size;
   }
   for (const repo of others) {
-    const r = await client.pushBlob(repo, desc, src, { signal, mountFrom: first });
+    const r = await client.pushBlob(repo, desc, 'stream' in source ? () => Readable.from([]) : src, { signal, mountFrom: first });
     if (r === 'mounted') summary.blobsMounted++;
     else if (r === 'pushed') summary.blobsPushed++;
   }
