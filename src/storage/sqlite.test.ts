@@ -102,10 +102,13 @@ async function writeUntilKilled(path: string, atLeast: number): Promise<string[]
   const child = spawn(process.execPath, ['--input-type=module', '--eval', script], { stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
   const acknowledged: string[] = [];
+  // A watchdog so a stuck child fails the test with a count instead of hanging until the test timeout.
+  const watchdog = setTimeout(() => child.kill('SIGKILL'), 60_000);
   for await (const line of createInterface({ input: child.stdout })) {
     acknowledged.push(line);
     if (acknowledged.length === atLeast) child.kill('SIGKILL');
   }
+  clearTimeout(watchdog);
   assert.equal(await exited, 'SIGKILL');
   return acknowledged;
 }
