@@ -1,7 +1,7 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { rename, stat, unlink } from 'node:fs/promises';
 import { once } from 'node:events';
-import { createGzip } from 'node:zlib';
+import { constants, createGzip } from 'node:zlib';
 import type { Gzip } from 'node:zlib';
 import type { WriteStream } from 'node:fs';
 
@@ -16,7 +16,7 @@ export class TarGzWriter {
 
   constructor(file: string) {
     this.file = file;
-    this.gzip = createGzip({ level: 1 });
+    this.gzip = createGzip({ level: 1, chunkSize: 1 << 20 });
     this.out = createWriteStream(`${file}.partial`);
     this.gzip.pipe(this.out);
   }
@@ -27,11 +27,20 @@ export class TarGzWriter {
     await this.pad(data.length);
   }
 
-  async addFile(path: string, source: string): Promise<void> {
+  /** `store`: content that is already compressed (gzip/zstd layers) goes in at level 0, which is far cheaper. */
+  async addFile(path: string, source: string, opts: { store?: boolean } = {}): Promise<void> {
     const { size } = await stat(source);
     await this.write(header(path, size, '0'));
+    if (opts.store) await this.level(constants.Z_NO_COMPRESSION);
     for await (const chunk of createReadStream(source, { highWaterMark: 1 << 20 })) await this.write(chunk as Buffer);
     await this.pad(size);
+    if (opts.store) await this.level(1);
+  }
+
+  private level(level: number): Promise<void> {
+    // zlib's deflateParams: switch the level between entries without starting a new gzip member.
+    const gzip = this.gzip as unknown as { params(level: number, strategy: number, cb: (err?: Error | null) => void): void };
+    return new Promise((resolve, reject) => gzip.params(level, constants.Z_DEFAULT_STRATEGY, (err) => (err ? reject(err) : resolve())));
   }
 
   /** Only tests need this: hostile archives with links. */

@@ -47,7 +47,7 @@ export async function buildPackage(input: BuildPackageInput): Promise<{ file: st
     await tar.addBuffer(`${LAYOUT_PREFIX}index.json`, Buffer.from(JSON.stringify(kept)));
     for (const blob of await reachableBlobs(input.layoutDir, images)) {
       const [alg, hex] = blob.digest.split(':');
-      await tar.addFile(`${LAYOUT_PREFIX}blobs/${alg}/${hex}`, blobPath(input.layoutDir, blob.digest));
+      await tar.addFile(`${LAYOUT_PREFIX}blobs/${alg}/${hex}`, blobPath(input.layoutDir, blob.digest), { store: /gzip|zstd/.test(blob.mediaType ?? '') });
     }
     await tar.finish();
   } catch (err) {
