@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { StatusError } from '../kube/index.ts';
+import { StatusError } from '../kube/errors.ts';
 import type { PackageImage } from './format.ts';
 
 /** Reading a local OCI image layout directory: its tagged images and every blob they reference. */

@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { Parser } from 'tar';
 import { createGunzip } from 'node:zlib';
 import type { ReadEntry } from 'tar';
-import { StatusError } from '../kube/index.ts';
+import { StatusError } from '../kube/errors.ts';
 import type { PackageManifest } from './format.ts';
 import { LAYOUT_PREFIX, MANIFEST_ENTRY, MAX_MANIFEST_BYTES, manifestProblems } from './format.ts';
 

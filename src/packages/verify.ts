@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import * as openpgp from 'openpgp';
 
@@ -20,14 +20,6 @@ const CHECKSUM_ALGORITHMS = [
   { ext: '.sha512', alg: 'sha512' },
   { ext: '.md5', alg: 'md5' },
 ] as const;
-
-/** Packages to verify: the file itself, or every `.tgz` in a directory (sorted). */
-export async function packagesAt(path: string): Promise<string[]> {
-  const abs = resolve(path);
-  const s = await stat(abs);
-  if (!s.isDirectory()) return [abs];
-  return (await readdir(abs)).filter((n) => n.endsWith('.tgz')).sort().map((n) => join(abs, n));
-}
 
 /**
  * Verifies one package by its side files: `<pkg>.sig` (OpenPGP detached signature, armored or binary)

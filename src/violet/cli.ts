@@ -1,10 +1,15 @@
 import { Command } from 'commander';
-import { StatusError } from '../kube/index.ts';
-import { registerShow } from './commands/show.ts';
-import { registerVerify } from './commands/verify.ts';
-import { registerPackage } from './commands/package.ts';
-import { registerPush } from './commands/push.ts';
-import { registerList } from './commands/list.ts';
+import { StatusError } from '../kube/errors.ts';
+
+/** Each command's module, loaded only when that command runs (start-up is most of a no-op re-push). */
+const COMMANDS: Record<string, () => Promise<(program: Command) => void>> = {
+  show: async () => (await import('./commands/show.ts')).registerShow,
+  verify: async () => (await import('./commands/verify.ts')).registerVerify,
+  package: async () => (await import('./commands/package.ts')).registerPackage,
+  create: async () => (await import('./commands/package.ts')).registerPackage,
+  push: async () => (await import('./commands/push.ts')).registerPush,
+  list: async () => (await import('./commands/list.ts')).registerList,
+};
 
 /**
  * The `violet` package CLI (product document: 下载软件包 / 上架软件包). Commands live in ./commands.
@@ -14,13 +19,14 @@ const program = new Command('violet')
   .version('violet v0.1.0', '-v, --version')
   .showHelpAfterError();
 
-registerShow(program);
-registerVerify(program);
-registerPackage(program);
-registerPush(program);
-registerList(program);
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2).find((a) => !a.startsWith('-'));
+  const loaders = wanted && COMMANDS[wanted] ? [COMMANDS[wanted]] : [...new Set(Object.values(COMMANDS))].filter((l, i, all) => all.indexOf(l) === i && l !== COMMANDS.create);
+  for (const load of loaders) (await load())(program);
+  await program.parseAsync(process.argv);
+}
 
-program.parseAsync(process.argv).catch((err: unknown) => {
+main().catch((err: unknown) => {
   const message = err instanceof StatusError || err instanceof Error ? err.message : String(err);
   process.stderr.write(`Error: ${message}\n`);
   process.exit(1);

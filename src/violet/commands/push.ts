@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { createRegistryClient } from '../../oci/index.ts';
 import type { Credentials } from '../../oci/index.ts';
-import { packagesAt } from '../../packages/index.ts';
+import { packagesAt } from '../../packages/discover.ts';
 import { loadConfig } from '../config.ts';
 import { connectPlatform, rejectIPv6 } from '../push/platform.ts';
 import type { PushOutcome, PushSettings } from '../push/push.ts';

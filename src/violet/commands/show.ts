@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { readPackageManifest } from '../../packages/index.ts';
-import type { PackageManifest } from '../../packages/index.ts';
+import { readPackageManifest } from '../../packages/reader.ts';
+import type { PackageManifest } from '../../packages/format.ts';
 
 /** `violet show PKG [--all]`: reads only the package head (manifest.json). */
 export function registerShow(program: Command): void {

@@ -6,8 +6,8 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import type { RegistryClient } from '../../oci/index.ts';
 import { mapPool } from '../../oci/index.ts';
-import type { PackageImage, PackageManifest } from '../../packages/index.ts';
-import { walkPackage } from '../../packages/index.ts';
+import type { PackageImage, PackageManifest } from '../../packages/format.ts';
+import { walkPackage } from '../../packages/reader.ts';
 
 /** Where one package image goes in the destination registry. */
 export interface ImageTarget {

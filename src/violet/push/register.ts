@@ -1,6 +1,6 @@
 import type { KubeObject } from '../../kube/index.ts';
 import { parseReference } from '../../oci/index.ts';
-import type { PackageManifest } from '../../packages/index.ts';
+import type { PackageManifest } from '../../packages/format.ts';
 
 /** Resources violet creates; names and labels follow shared/reference/alauda.md §6–§7. */
 export const ARTIFACTS = { group: 'app.alauda.io', version: 'v1alpha1', plural: 'artifacts', namespaced: true };
