@@ -61,7 +61,7 @@ function section(title: string): void {
 }
 
 function line(label: string, value: string): void {
-  process.stdout.write(`  ${label.padEnd(46)} ${value}\n`);
+  process.stdout.write(`  ${label.padEnd(50)} ${value}\n`);
 }
 
 function row(label: string, cells: string[]): void {
@@ -113,7 +113,7 @@ function rssSampler(): { stop(): number } {
 }
 
 function capFor(bytes: number): number {
-  return Math.max(MIN_TRANSFER_CAP_MS, (bytes / MIN_RATE_BYTES_PER_S) * 1000);
+  return Math.round(Math.max(MIN_TRANSFER_CAP_MS, (bytes / MIN_RATE_BYTES_PER_S) * 1000));
 }
 
 function toolVersion(cmd: string, args: string[]): string {
@@ -372,11 +372,16 @@ async function measure(target: Target, bytes: number, client: 'self' | 'skopeo',
   const self0 = process.cpuUsage();
   const reaped0 = procCpuMs('self').children;
   const t0 = performance.now();
-  const note = await work();
+  let note = '';
+  let sampled = NaN;
+  try {
+    note = await work();
+  } finally {
+    sampled = sampler.stop();
+  }
   const wallMs = performance.now() - t0;
   const selfCpu = process.cpuUsage(self0);
   const reapedMs = procCpuMs('self').children - reaped0;
-  const sampled = sampler.stop();
   const self = procMemory('self');
   return {
     bytes,
@@ -473,6 +478,7 @@ async function pushSkopeo(target: Target, set: ImageSet, tool: string): Promise<
 }
 
 async function pullSkopeo(target: Target, set: ImageSet, tool: string, dest: string): Promise<string> {
+  mkdirSync(dest, { recursive: true });
   for (const img of set.images) {
     await runSkopeo(['copy', '--quiet', '--all', '--preserve-digests', ...skopeoAuth(target, 'src'), `docker://${target.host}/${repoOf(tool, img.tag)}:${img.tag}`, `oci:${dest}:${img.tag}`], capFor(img.bytes));
   }

@@ -28,6 +28,7 @@ interface UsersFile {
 
 /** Prefix of signed (stateless, expiring) tokens, so they are never looked up in the token list. */
 const SIGNED_PREFIX = 'mpt.';
+const VERIFIED_TTL_MS = 60_000;
 
 export const ADMIN_ROLE = 'platform-admin-system';
 
@@ -36,6 +37,7 @@ export class UserStore {
   private readonly file: string;
   private data: UsersFile = { users: [], tokens: [] };
   private loadedMtimeMs = -1;
+  private readonly verified = new Map<string, number>();
 
   constructor(dataDir: string) {
     this.file = join(dataDir, 'users.json');
@@ -65,7 +67,16 @@ export class UserStore {
   checkPassword(username: string, password: string): PlatformUser | undefined {
     this.refresh();
     const user = this.data.users.find((u) => u.username === username);
-    return user && verifyPassword(password, user.passwordHash) ? user : undefined;
+    if (!user) return undefined;
+    // scrypt is deliberately slow; registry clients re-send the same Basic credentials per token, so a
+    // successful check is remembered briefly (keyed by a digest of the secret and the stored hash).
+    const memo = sha256(`${username}\0${password}\0${user.passwordHash}`);
+    const until = this.verified.get(memo);
+    if (until && until > Date.now()) return user;
+    if (!verifyPassword(password, user.passwordHash)) return undefined;
+    this.verified.set(memo, Date.now() + VERIFIED_TTL_MS);
+    if (this.verified.size > 1000) this.verified.delete(this.verified.keys().next().value!);
+    return user;
   }
 
   /** Issues a new bearer token; `ttlSeconds` undefined = no expiry (kubeconfig tokens). */
