@@ -98,6 +98,8 @@ async function writeUntilKilled(path: string, atLeast: number): Promise<string[]
       const key = '/kill/' + String(n).padStart(8, '0');
       await storage.create(key, JSON.stringify({ n, padding: 'x'.repeat(512) }));
       process.stdout.write(key + '\\n');
+      // Yield so a full stdout pipe can drain: this loop otherwise never leaves the microtask queue.
+      await new Promise((resolve) => setImmediate(resolve));
     }`;
   const child = spawn(process.execPath, ['--input-type=module', '--eval', script], { stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
