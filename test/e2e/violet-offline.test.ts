@@ -1,6 +1,6 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -69,4 +69,39 @@ test('violet verify sorts a directory into the four buckets (real gpg signature)
   const noKeyring = await violet(['verify', join(dir, 'redis-operator.tgz')]);
   assert.match(noKeyring.stderr, /no GPG public keyring is configured: pass --keyring FILE/);
   assert.equal(basename(pkg).endsWith('.tgz'), true);
+});
+
+test('show on the three example packages prints their documented fields', async () => {
+  const { buildExamples } = await import('../../src/violet/authoring/examples.ts');
+  const out = mkdtempSync(join(tmpdir(), 'mp-show-ex-'));
+  const files = await buildExamples(join(import.meta.dirname, '..', '..', 'examples'), out, mkdtempSync(join(tmpdir(), 'mp-show-work-')));
+  const shown = await Promise.all(files.map(async (f) => ok(await violet(['show', f, '--all']), `show ${f}`)));
+  assert.ok(shown.some((s) => s.startsWith('Name: Demo Operator\nType: bundle\nArch: [linux/amd64 linux/arm64]\nVersion: 0.1.0\nArtifact: registry.example.com/demo/demo-operator-bundle:v0.1.0\nRelateImages: [registry.example.com/demo/demo-operator:v0.1.0]\n')));
+  assert.ok(shown.some((s) => s.startsWith('Name: Demo Plugin\nType: plugin\nArch: [linux/amd64 linux/arm64]\nVersion: 4.0.4\nArtifact: registry.example.com/acp/chart-demo-plugin:v4.0.4\n')));
+  assert.ok(shown.some((s) => s.startsWith('Name: demo-chart\nType: chart\nArch: []\nVersion: 1.2.0\n')));
+});
+
+test('violet package --pull takes images from a registry (the real docker-registry)', async () => {
+  const { startDockerRegistry } = await import('../../src/oci/testing.ts');
+  const { writeTestImageLayout } = await import('../../src/oci/fixtures.ts');
+  const { copyImage, createRegistryClient } = await import('../../src/oci/index.ts');
+  const registry = await startDockerRegistry();
+  try {
+    const layout = mkdtempSync(join(tmpdir(), 'mp-pull-src-'));
+    await writeTestImageLayout(layout, { tag: 'v0.1.0', layers: [4096], platforms: [{ os: 'linux', architecture: 'amd64' }, { os: 'linux', architecture: 'arm64' }] });
+    const client = createRegistryClient({ registry: registry.host, plain: true });
+    await copyImage({ from: { layout, tag: 'v0.1.0' }, to: { client, repository: 'demo/demo-operator', ref: 'v0.1.0' } });
+    const source = mkdtempSync(join(tmpdir(), 'mp-pull-bundle-'));
+    cpSync(join(import.meta.dirname, '..', '..', 'examples', 'operator', 'demo-operator'), source, { recursive: true });
+    const csv = join(source, 'manifests', 'demo-operator.clusterserviceversion.yaml');
+    writeFileSync(csv, readFileSync(csv, 'utf8').replaceAll('registry.example.com', registry.host));
+    const out = mkdtempSync(join(tmpdir(), 'mp-pull-out-'));
+    const missing = await violet(['package', source, '--out', out]);
+    assert.match(missing.stderr, /or pass --pull to fetch them from their registries/);
+    ok(await violet(['package', source, '--out', out, '--pull', '--src-plain', registry.host]), 'package --pull');
+    const shown = ok(await violet(['show', join(out, 'demo-operator.stable.ALL.v0.1.0.tgz')]), 'show');
+    assert.match(shown, /Arch: \[linux\/amd64 linux\/arm64\]/);
+  } finally {
+    await registry.stop();
+  }
 });

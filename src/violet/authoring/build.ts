@@ -6,10 +6,14 @@ import type { BuildPackageInput, PackageManifest, PackageType } from '../../pack
 import { readBundleSource } from './bundle.ts';
 import { packChart } from './chart.ts';
 import { readPluginSource } from './plugin.ts';
+import { pullImage } from './pull.ts';
+import type { PullOptions } from './pull.ts';
 
 export interface PackageSourceOptions {
   /** OCI layout holding the related images, tagged by their full reference. */
   imagesLayout?: string;
+  /** Images missing from the layout are pulled from their registries (all platforms). */
+  pull?: PullOptions;
   /** Where the bundle image is pushed from, e.g. `registry.example.com/acp/demo-operator-bundle:v0.1.0`. */
   bundleImage?: string;
   arch?: string;
@@ -30,7 +34,7 @@ export async function packageSource(dir: string, opts: PackageSourceOptions): Pr
   try {
     const type = detectSourceType(dir);
     const input = type === 'bundle' ? await bundleInput(dir, layout, opts) : type === 'plugin' ? await pluginInput(dir, layout, opts) : await chartInput(dir, layout, opts);
-    await collectImages(input.manifest.relatedImages, layout, opts.imagesLayout);
+    await collectImages(input.manifest.relatedImages, layout, opts.imagesLayout, opts.pull);
     return await buildPackage({ ...input, layoutDir: layout, outDir: opts.outDir });
   } finally {
     rmSync(layout, { recursive: true, force: true });
@@ -80,10 +84,13 @@ async function chartInput(dir: string, layout: string, opts: PackageSourceOption
   };
 }
 
-async function collectImages(refs: string[], layout: string, from: string | undefined): Promise<void> {
+async function collectImages(refs: string[], layout: string, from: string | undefined, pull: PullOptions | undefined): Promise<void> {
   const missing: string[] = [];
   for (const ref of refs) if (!from || !(await copyLayoutImage(from, layout, ref))) missing.push(ref);
-  if (missing.length) throw new Error(`these images are not in ${from ? `the OCI layout ${from}` : 'any image source'}: ${missing.join(', ')}. Put them in an OCI layout (e.g. skopeo copy --all docker://IMAGE oci:DIR:IMAGE) and pass --images DIR`);
+  if (missing.length && pull) {
+    for (const ref of missing.splice(0)) await pullImage(ref, layout, pull);
+  }
+  if (missing.length) throw new Error(`these images are not in ${from ? `the OCI layout ${from}` : 'any image source'}: ${missing.join(', ')}. Put them in an OCI layout (e.g. skopeo copy --all docker://IMAGE oci:DIR:IMAGE) and pass --images DIR, or pass --pull to fetch them from their registries`);
 }
 
 function registryOf(ref: string | undefined): string {

@@ -25,10 +25,16 @@ export function registerPackage(program: Command): void {
     .option('--arch <arch>', 'arch part of the file name: amd64, arm64, hybrid or ALL', 'ALL')
     .option('-o, --out <dir>', 'directory to write the package into', '.')
     .option('--checksum', 'also write <package>.sha256 next to it (sha256sum format)')
-    .action(async (source: string, opts: { images?: string; bundleImage?: string; arch: string; out: string; checksum?: boolean }) => {
+    .option('--pull', 'pull images that are not in --images from their registries (all platforms)')
+    .option('--src-username <user>', 'registry user name for --pull')
+    .option('--src-password <password>', 'registry password for --pull')
+    .option('--src-plain <hosts>', 'comma separated registry hosts to reach over plain HTTP for --pull')
+    .option('--src-ca-file <file>', 'CA certificate for the source registries')
+    .action(async (source: string, opts: { images?: string; bundleImage?: string; arch: string; out: string; checksum?: boolean; pull?: boolean; srcUsername?: string; srcPassword?: string; srcPlain?: string; srcCaFile?: string }) => {
       const outDir = resolve(opts.out);
       mkdirSync(outDir, { recursive: true });
-      const { file, manifest } = await packageSource(resolve(source), { imagesLayout: opts.images && resolve(opts.images), bundleImage: opts.bundleImage, arch: opts.arch, outDir });
+      const pull = opts.pull ? { username: opts.srcUsername, password: opts.srcPassword, plainHosts: opts.srcPlain?.split(',').map((h) => h.trim()), caFile: opts.srcCaFile } : undefined;
+      const { file, manifest } = await packageSource(resolve(source), { imagesLayout: opts.images && resolve(opts.images), bundleImage: opts.bundleImage, arch: opts.arch, outDir, pull });
       process.stdout.write(`built ${file} (${manifest.type} ${manifest.name} ${manifest.version}, ${manifest.images.length} images)\n`);
       if (opts.checksum) process.stdout.write(`wrote ${await writeChecksum(file)}\n`);
     });
