@@ -14,9 +14,13 @@ const tmp = (p: string) => mkdtempSync(join(tmpdir(), p));
 test('every example builds into a consistent package with the documented metadata', async () => {
   const out = tmp('ex-out-');
   const files = await buildExamples(EXAMPLES, out, tmp('ex-work-'));
-  assert.equal(files.length, 3);
-  const byType = new Map<string, Awaited<ReturnType<typeof checkPackage>>>();
-  for (const f of files) byType.set((await checkPackage(f)).type, await readPackageManifest(f));
+  assert.equal(files.length, 7);
+  const byName = new Map<string, Awaited<ReturnType<typeof checkPackage>>>();
+  for (const f of files) byName.set(`${(await checkPackage(f)).name}@${(await readPackageManifest(f)).version}`, await readPackageManifest(f));
+  const byType = new Map([['bundle', byName.get('demo-operator@0.1.0')!], ['plugin', byName.get('demo-plugin@4.0.4')!], ['chart', byName.get('demo-chart@1.2.0')!]]);
+  assert.equal(byName.get('harbor-ce-operator@2.12.11')!.displayName, 'Alauda Build of Harbor');
+  assert.equal(byName.get('harbor-ce-operator@2.12.11')!.bundle!.replaces, 'harbor-ce-operator.v2.12.10');
+  assert.equal(byName.get('harbor-ce-operator@2.12.11')!.bundle!.sourceType, 'Alauda');
   const bundle = byType.get('bundle')!;
   assert.deepEqual(bundle.bundle, { package: 'demo-operator', channels: ['stable'], defaultChannel: 'stable', csvName: 'demo-operator.v0.1.0', csvVersion: '0.1.0', sourceType: 'Custom', provider: 'Marketplace Examples' });
   assert.equal(bundle.artifact, 'registry.example.com/demo/demo-operator-bundle:v0.1.0');
