@@ -18,12 +18,16 @@ import { buildKubeconfig } from './kubeconfig.ts';
 import { CLUSTER_CRD, GLOBAL_CLUSTER_LABELS, clusterObject } from './clusters.ts';
 import { ARTIFACT_CRDS } from '../artifacts/index.ts';
 import { GLOBAL_PLUGIN_CRDS } from '../plugins/index.ts';
+import { DEFAULT_CATALOG_SOURCES, OLM_CRDS, startPackageServer } from '../olm/index.ts';
+import type { PackageServer } from '../olm/index.ts';
+import { createKubeClient } from '../kube/index.ts';
+import { createRegistryClient } from '../oci/index.ts';
 import { createRegistry } from '../registry/index.ts';
 import type { Registry, RegistryAuth } from '../registry/index.ts';
 import { isPlatformAdmin } from './users.ts';
 
 /** Every cluster's platform CRDs, by component. */
-const PLATFORM_CRDS: KubeObject[] = [...ARTIFACT_CRDS];
+const PLATFORM_CRDS: KubeObject[] = [...ARTIFACT_CRDS, ...OLM_CRDS];
 /** CRDs only the global cluster serves (cluster plugins are published there). */
 const GLOBAL_CRDS: KubeObject[] = [...GLOBAL_PLUGIN_CRDS];
 
@@ -68,13 +72,19 @@ export async function startPlatform(opts: UpOptions): Promise<Platform> {
   const admin = ensureAdmin(users, dataDir, opts.adminPassword, log);
   const storage = openSqliteStorage(join(dataDir, 'state.db'));
   const apiRef: { current?: ApiServer } = {};
+  const clusterNames = new Set<string>();
+  let startClusterServices: ((cluster: string) => Promise<void>) | undefined;
   const api = createApiServer({
     storage,
     authenticate: (token) => users.authenticate(token),
     clusterResource: { group: 'platform.tkestack.io', plural: 'clusters' },
     systemNamespaces: SYSTEM_NAMESPACES,
     compactionIntervalMs: opts.compactionIntervalMs,
-    onClusterAdded: (cluster) => installPlatformCRDs(apiRef.current!, cluster.name),
+    onClusterAdded: async (cluster) => {
+      await installPlatformCRDs(apiRef.current!, cluster.name);
+      clusterNames.add(cluster.name);
+      await startClusterServices?.(cluster.name);
+    },
     minRequestTimeoutSeconds: opts.minRequestTimeoutSeconds,
   });
   apiRef.current = api;
@@ -98,6 +108,15 @@ export async function startPlatform(opts: UpOptions): Promise<Platform> {
   const kubeconfigPath = join(dataDir, 'kubeconfig');
   writeFileSync(kubeconfigPath, buildKubeconfig({ baseUrl: url, caPem: tls.ca, token: admin.token, user: 'admin', clusters: ['global'] }), { mode: 0o600 });
   writeRuntime(dataDir, { pid: process.pid, host, port, url, startedAt: new Date().toISOString() });
+  // Per-cluster services that talk to the platform through its API (packageserver now; OLM operators next).
+  const services = new AbortController();
+  const packageServers: PackageServer[] = [];
+  const registryClient = createRegistryClient({ registry: `${host}:${port}`, ca: tls.ca, credentials: { token: admin.token }, userAgent: 'marketplace-packageserver' });
+  startClusterServices = async (cluster: string) => {
+    const kube = createKubeClient({ server: cluster === 'global' ? url : `${url}/kubernetes/${cluster}`, token: admin.token, ca: tls.ca, userAgent: 'marketplace-olm' });
+    packageServers.push(await startPackageServer({ kube, registry: registryClient, signal: services.signal }));
+  };
+  for (const cluster of clusterNames) await startClusterServices(cluster);
   return {
     url,
     port,
@@ -108,6 +127,8 @@ export async function startPlatform(opts: UpOptions): Promise<Platform> {
     adminToken: admin.token,
     api,
     async close() {
+      services.abort();
+      await Promise.all(packageServers.map((p) => p.close()));
       server.close();
       for (const session of sessions(server)) session.destroy();
       await registry.close();
@@ -150,6 +171,8 @@ async function installPlatformCRDs(api: ApiServer, cluster: string): Promise<voi
   const crdDef = api.cluster(cluster)!.registry.lookup('apiextensions.k8s.io', 'v1', 'customresourcedefinitions')!;
   const crds = cluster === 'global' ? [...PLATFORM_CRDS, ...GLOBAL_CRDS] : PLATFORM_CRDS;
   for (const crd of crds) await createIfAbsent(api, crdDef, undefined, crd, cluster);
+  const catsrcDef = api.cluster(cluster)!.registry.lookup('operators.coreos.com', 'v1alpha1', 'catalogsources')!;
+  for (const cs of DEFAULT_CATALOG_SOURCES) await createIfAbsent(api, catsrcDef, 'cpaas-system', cs, cluster);
 }
 
 /** The platform's own objects in `global`: the Cluster CRD and the global Cluster. */

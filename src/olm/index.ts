@@ -1,0 +1,8 @@
+/**
+ * OLM v0 for the platform: CRDs, catalog content (ArtifactVersions, FBC images), the resolver, and the
+ * packageserver. The catalog and OLM operators (Subscriptions → InstallPlans → CSVs) come next.
+ */
+export { OLM_CRDS, OLM_RESOURCES } from './crds/index.ts';
+export { startPackageServer, GLOBAL_CATALOG_NAMESPACE } from './packageserver/index.ts';
+export type { PackageServer } from './packageserver/index.ts';
+export { DEFAULT_CATALOG_SOURCES } from './defaults.ts';
