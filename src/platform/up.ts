@@ -73,7 +73,7 @@ export async function startPlatform(opts: UpOptions): Promise<Platform> {
   const storage = openSqliteStorage(join(dataDir, 'state.db'));
   const apiRef: { current?: ApiServer } = {};
   const clusterNames = new Set<string>();
-  let startClusterServices: ((cluster: string) => Promise<void>) | undefined;
+  const clusterServices: { start?: (cluster: string) => Promise<void> } = {};
   const api = createApiServer({
     storage,
     authenticate: (token) => users.authenticate(token),
@@ -83,7 +83,7 @@ export async function startPlatform(opts: UpOptions): Promise<Platform> {
     onClusterAdded: async (cluster) => {
       await installPlatformCRDs(apiRef.current!, cluster.name);
       clusterNames.add(cluster.name);
-      await startClusterServices?.(cluster.name);
+      await clusterServices.start?.(cluster.name);
     },
     minRequestTimeoutSeconds: opts.minRequestTimeoutSeconds,
   });
@@ -112,11 +112,11 @@ export async function startPlatform(opts: UpOptions): Promise<Platform> {
   const services = new AbortController();
   const packageServers: PackageServer[] = [];
   const registryClient = createRegistryClient({ registry: `${host}:${port}`, ca: tls.ca, credentials: { token: admin.token }, userAgent: 'marketplace-packageserver' });
-  startClusterServices = async (cluster: string) => {
+  clusterServices.start = async (cluster: string) => {
     const kube = createKubeClient({ server: cluster === 'global' ? url : `${url}/kubernetes/${cluster}`, token: admin.token, ca: tls.ca, userAgent: 'marketplace-olm' });
     packageServers.push(await startPackageServer({ kube, registry: registryClient, signal: services.signal }));
   };
-  for (const cluster of clusterNames) await startClusterServices(cluster);
+  for (const cluster of clusterNames) await clusterServices.start(cluster);
   return {
     url,
     port,
