@@ -85,4 +85,8 @@ spec:
   ok(await p.kubectl(['wait', '--for=condition=Available=False', 'apiservice/v1.missing.example.com', '--timeout=20s']), 'wait');
   const reason = ok(await p.kubectl(['get', 'apiservice', 'v1.missing.example.com', '-o', 'jsonpath={.status.conditions[0].reason}']), 'reason');
   assert.equal(reason, 'ServiceNotFound');
+  const table = ok(await p.kubectl(['get', 'apiservices']), 'table');
+  assert.match(table, /^NAME\s+SERVICE\s+AVAILABLE\s+AGE/);
+  assert.match(table, /v1\.missing\.example\.com\s+cpaas-system\/nowhere\s+False \(ServiceNotFound\)/);
+  assert.match(table, /v1\.things\.example\.com\s+cpaas-system\/things-api\s+True/);
 });

@@ -92,6 +92,22 @@ const node: Printer = {
   }),
 };
 
+/** kube-aggregator's printer: SERVICE is namespace/name or Local, AVAILABLE is the condition (with its reason when not True). */
+const apiService: Printer = {
+  columns: [
+    nameColumn(),
+    column('Service', 'string', 'The reference to the service that hosts this API endpoint.'),
+    column('Available', 'string', 'Whether this service is available.'),
+    ageColumn(),
+  ],
+  row: (obj, now) => {
+    const svc = (obj.spec as { service?: { namespace?: string; name?: string } | null } | undefined)?.service;
+    const available = list(obj, 'status.conditions').find((c) => c.type === 'Available');
+    const state = !available ? 'Unknown' : available.status === 'True' ? 'True' : `${available.status} (${str(available, 'reason')})`;
+    return { cells: [name(obj), svc?.name ? `${svc.namespace}/${svc.name}` : 'Local', state, age(obj, now)] };
+  },
+};
+
 const fallback: Printer = { columns: [nameColumn(), ageColumn()], row: (obj, now) => ({ cells: [name(obj), age(obj, now)] }) };
 
 const printers: Record<string, Printer> = {
@@ -120,6 +136,7 @@ const printers: Record<string, Printer> = {
   Role: createdAt,
   ClusterRole: createdAt,
   CustomResourceDefinition: createdAt,
+  APIService: apiService,
   RoleBinding: roleBinding('roleBinding'),
   ClusterRoleBinding: roleBinding('clusterRoleBinding'),
 };
