@@ -19,6 +19,8 @@ import { CLUSTER_CRD, GLOBAL_CLUSTER_LABELS, clusterObject } from './clusters.ts
 import { ARTIFACT_CRDS } from '../artifacts/index.ts';
 import { GLOBAL_PLUGIN_CRDS } from '../plugins/index.ts';
 import { DEFAULT_CATALOG_SOURCES, OLM_CRDS, startPackageServer } from '../olm/index.ts';
+import { startOlm } from '../olm/operators/index.ts';
+import { createNodeSimulator } from '../simulator/index.ts';
 import type { PackageServer } from '../olm/index.ts';
 import { createKubeClient } from '../kube/index.ts';
 import { createRegistryClient } from '../oci/index.ts';
@@ -115,6 +117,8 @@ export async function startPlatform(opts: UpOptions): Promise<Platform> {
   clusterServices.start = async (cluster: string) => {
     const kube = createKubeClient({ server: cluster === 'global' ? url : `${url}/kubernetes/${cluster}`, token: admin.token, ca: tls.ca, userAgent: 'marketplace-olm' });
     packageServers.push(await startPackageServer({ kube, registry: registryClient, signal: services.signal }));
+    await startOlm({ kube, registry: registryClient, signal: services.signal, onError: (what, err) => log(`${cluster}: ${what}: ${(err as Error).message}`) });
+    await createNodeSimulator({ kube, registry: registryClient, signal: services.signal }).start();
   };
   for (const cluster of clusterNames) await clusterServices.start(cluster);
   return {
