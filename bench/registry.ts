@@ -7,168 +7,36 @@
  * Run: node bench/registry.ts          (1024 MiB image set, plus a 256 MiB set for the memory comparison)
  *      node bench/registry.ts 256      (smaller set, for a quick look)
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { copyImage, createRegistryClient } from '../src/oci/index.ts';
 import type { RegistryClient } from '../src/oci/index.ts';
 import { writeTestImageLayout } from '../src/oci/fixtures.ts';
 import { freePort } from '../src/oci/testing.ts';
 import { ensureTls } from '../src/platform/tls.ts';
+import { runBench, tempDir, track } from './lib/cleanup.ts';
+import { MULTI_PLATFORMS, splitLayers } from './lib/images.ts';
+import { startPlatform } from './lib/platform.ts';
+import { capFor, measured, procCpuMs, procMemory, resetPeak, rssSampler, sleep, syncDisks, tail, toolVersion } from './lib/proc.ts';
+import { MiB, fmt, lineWriter, mib, ratio, rowWriter, secs, section } from './lib/report.ts';
+import { mbps } from './lib/stats.ts';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = join(ROOT, 'src', 'platform', 'cli.ts');
 const DOCKER_REGISTRY = '/usr/bin/docker-registry';
 const SKOPEO = 'skopeo';
 
-const MiB = 1024 * 1024;
 const TOTAL_MIB = Math.max(8, Math.min(8192, Math.round(Number(process.argv[2] ?? 1024) || 1024)));
 /** The second, smaller set used only to see whether peak RSS grows with the data. */
 const SMALL_MIB = Math.max(8, Math.round(TOTAL_MIB / 4));
-/** Layer sizes in MiB, repeated until the total is reached (the last layer takes the remainder). */
-const LAYER_SEQUENCE = [1, 2, 5, 10, 20, 50, 100, 200];
-const SINGLE_IMAGES = 3;
-const MULTI_PLATFORMS = [
-  { os: 'linux', architecture: 'amd64' },
-  { os: 'linux', architecture: 'arm64' },
-];
 const ADMIN_USER = 'admin';
 const ADMIN_PASSWORD = `Bench-${randomBytes(8).toString('hex')}`;
 const RSS_SAMPLE_MS = 100;
-/** Every transfer is bounded: at least this long, else as long as the bytes take at MIN_RATE. */
-const MIN_TRANSFER_CAP_MS = 60_000;
-const MIN_RATE_BYTES_PER_S = 4e6;
 const OVERALL_CAP_MS = 240_000 + TOTAL_MIB * 150;
 
-// ---------------------------------------------------------------------------------------------
-// small helpers (same style as bench/apiserver.ts)
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : 'n/a');
-const ms = (n: number) => `${fmt(n, n < 10 ? 2 : n < 100 ? 1 : 0)} ms`;
-const secs = (n: number) => (n < 1000 ? ms(n) : `${fmt(n / 1000, 2)} s`);
-const mib = (bytes: number) => `${fmt(bytes / MiB, 1)} MiB`;
-/** MB/s with MB = 10^6 bytes. */
-const mbps = (bytes: number, millis: number) => (bytes / 1e6) / (millis / 1000);
-const ratio = (a: number, b: number) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${fmt(a / b, 2)}×` : 'n/a');
-
-function section(title: string): void {
-  process.stdout.write(`\n${title}\n`);
-}
-
-function line(label: string, value: string): void {
-  process.stdout.write(`  ${label.padEnd(50)} ${value}\n`);
-}
-
-function row(label: string, cells: string[]): void {
-  process.stdout.write(`  ${label.padEnd(34)} ${cells.map((c) => c.padEnd(30)).join(' ').trimEnd()}\n`);
-}
-
-/** VmRSS / VmHWM in bytes from /proc/<pid>/status. */
-function procMemory(pid: number | 'self'): { rss: number; hwm: number } {
-  try {
-    const text = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? NaN) * 1024;
-    return { rss: kib('VmRSS'), hwm: kib('VmHWM') };
-  } catch {
-    return { rss: NaN, hwm: NaN };
-  }
-}
-
-/** Resets VmHWM to the current RSS (`echo 5 > /proc/<pid>/clear_refs`, Linux ≥ 4.0); false if not allowed. */
-function resetPeak(pid: number | 'self'): boolean {
-  try {
-    writeFileSync(`/proc/${pid}/clear_refs`, '5');
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** CPU milliseconds from /proc/<pid>/stat: own utime+stime, and cutime+cstime of reaped children (USER_HZ = 100). */
-function procCpuMs(pid: number | 'self'): { own: number; children: number } {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
-    return { own: (f[11] + f[12]) * 10, children: (f[13] + f[14]) * 10 };
-  } catch {
-    return { own: NaN, children: NaN };
-  }
-}
-
-/** Samples this process's VmRSS every RSS_SAMPLE_MS; stop() returns the maximum seen. */
-function rssSampler(): { stop(): number } {
-  let max = procMemory('self').rss;
-  const timer = setInterval(() => (max = Math.max(max, procMemory('self').rss)), RSS_SAMPLE_MS);
-  return {
-    stop() {
-      clearInterval(timer);
-      return Math.max(max, procMemory('self').rss);
-    },
-  };
-}
-
-function capFor(bytes: number): number {
-  return Math.round(Math.max(MIN_TRANSFER_CAP_MS, (bytes / MIN_RATE_BYTES_PER_S) * 1000));
-}
-
-function toolVersion(cmd: string, args: string[]): string {
-  try {
-    return execFileSync(cmd, args, { encoding: 'utf8', timeout: 10_000 }).trim().split('\n')[0];
-  } catch {
-    return `${cmd}: not runnable`;
-  }
-}
-
-/** Flushes dirty pages so one phase's write-back does not slow the next (not timed). */
-function syncDisks(): void {
-  try {
-    execFileSync('sync', [], { timeout: 60_000 });
-  } catch {
-    // best effort
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// temp dirs and child processes (all cleaned up at the end, also on failure or Ctrl-C)
-
-const tempDirs: string[] = [];
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  tempDirs.push(dir);
-  return dir;
-}
-
-const children = new Set<ChildProcess>();
-
-/** SIGTERM, then SIGKILL after 10 s. */
-async function stopChild(child: ChildProcess): Promise<void> {
-  children.delete(child);
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
-
-/** Keeps the last `max` characters of a child's output (for error messages). */
-function tail(max = 16_384): { add(chunk: Buffer): void; text(): string } {
-  let text = '';
-  return {
-    add(chunk) {
-      text = (text + chunk.toString()).slice(-max);
-    },
-    text: () => text,
-  };
-}
+const line = lineWriter(50);
+const row = rowWriter(34, (cell) => cell.padEnd(30));
 
 // ---------------------------------------------------------------------------------------------
 // 1. the image set
@@ -188,35 +56,9 @@ interface ImageSet {
   generationMs: number;
 }
 
-/** Fills `totalMiB` with LAYER_SEQUENCE sizes, repeated; the last layer takes what is left. */
-function fillLayers(totalMiB: number): number[] {
-  const sizes: number[] = [];
-  let left = totalMiB;
-  for (let i = 0; left > 0 && i < 10_000; i++) {
-    const size = Math.min(LAYER_SEQUENCE[i % LAYER_SEQUENCE.length], left);
-    sizes.push(size);
-    left -= size;
-  }
-  return sizes;
-}
-
-/**
- * A few images adding up to `totalMiB` of layers: one two-platform index whose per-platform layers are the
- * longest prefix of LAYER_SEQUENCE taking at most a tenth of the total (at least 1 MiB), the rest spread over
- * SINGLE_IMAGES single-platform images (largest layers first, each to the lightest image).
- */
+/** A few images adding up to `totalMiB` of layers: three single-platform images and one two-platform index (see splitLayers). */
 function planImages(totalMiB: number, prefix: string): ImagePlan[] {
-  const multi: number[] = [LAYER_SEQUENCE[0]];
-  for (const size of LAYER_SEQUENCE.slice(1)) {
-    if (2 * (multi.reduce((a, b) => a + b, 0) + size) > totalMiB / 10) break;
-    multi.push(size);
-  }
-  const rest = fillLayers(totalMiB - MULTI_PLATFORMS.length * multi.reduce((a, b) => a + b, 0)).sort((a, b) => b - a);
-  const singles = Array.from({ length: Math.min(SINGLE_IMAGES, rest.length) }, () => [] as number[]);
-  for (const size of rest) {
-    const lightest = singles.reduce((best, img) => (img.reduce((a, b) => a + b, 0) < best.reduce((a, b) => a + b, 0) ? img : best));
-    lightest.push(size);
-  }
+  const { singles, multi } = splitLayers(totalMiB);
   return [
     ...singles.map((layers, i) => ({ tag: `${prefix}img-${i + 1}`, layers: layers.map((m) => m * MiB) })),
     { tag: `${prefix}multi`, layers: multi.map((m) => m * MiB), platforms: MULTI_PLATFORMS },
@@ -263,33 +105,9 @@ interface Target {
 }
 
 async function startMarketplace(root: string): Promise<Target> {
-  const dataDir = join(root, 'marketplace-data');
-  const t0 = performance.now();
-  const child = spawn(process.execPath, [CLI, 'up', '--data-dir', dataDir, '--port', '0', '--admin-password', ADMIN_PASSWORD], { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  const out = tail();
-  let all = '';
-  const host = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`marketplace not ready in 30 s:\n${out.text()}`)), 30_000);
-    const onData = (chunk: Buffer) => {
-      out.add(chunk);
-      if (all.length < 65_536) all += chunk.toString();
-      const ready = /marketplace ready at \S+/.test(all);
-      const m = /registry:\s+(\S+)/.exec(all);
-      if (ready && m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`marketplace exited (${code ?? signal}):\n${out.text()}`));
-    });
-  });
-  const certDir = join(dataDir, 'certs');
-  return { name: 'marketplace', host, ca: readFileSync(join(certDir, 'ca.crt'), 'utf8'), certDir, credentials: { username: ADMIN_USER, password: ADMIN_PASSWORD }, pid: child.pid!, child, startMs: performance.now() - t0 };
+  const p = await startPlatform(join(root, 'marketplace-data'), ADMIN_PASSWORD);
+  const credentials = { username: ADMIN_USER, password: ADMIN_PASSWORD };
+  return { name: 'marketplace', host: p.registryHost, ca: readFileSync(join(p.certDir, 'ca.crt'), 'utf8'), certDir: p.certDir, credentials, pid: p.pid, child: p.child, startMs: p.wallMs };
 }
 
 async function startDockerRegistry(root: string): Promise<Target> {
@@ -318,8 +136,7 @@ async function startDockerRegistry(root: string): Promise<Target> {
   ];
   writeFileSync(join(dir, 'config.yml'), config.join('\n') + '\n');
   const t0 = performance.now();
-  const child = spawn(DOCKER_REGISTRY, ['serve', join(dir, 'config.yml')], { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
+  const child = track(spawn(DOCKER_REGISTRY, ['serve', join(dir, 'config.yml')], { stdio: ['ignore', 'pipe', 'pipe'] }));
   const out = tail();
   child.stdout!.on('data', out.add);
   child.stderr!.on('data', out.add);
@@ -367,7 +184,7 @@ async function measure(target: Target, bytes: number, client: 'self' | 'skopeo',
   syncDisks();
   const selfReset = resetPeak('self');
   const serverReset = resetPeak(target.pid);
-  const sampler = rssSampler();
+  const sampler = rssSampler(RSS_SAMPLE_MS);
   const server0 = procCpuMs(target.pid).own;
   const self0 = process.cpuUsage();
   const reaped0 = procCpuMs('self').children;
@@ -442,28 +259,11 @@ function rootDigest(layoutDir: string, tag: string): string | undefined {
 let skopeoHome = '';
 
 /** One `skopeo` process, bounded in time; rejects with its stderr on failure. */
-function runSkopeo(args: string[], timeoutMs: number): Promise<void> {
-  const child = spawn(SKOPEO, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { PATH: process.env.PATH, HOME: skopeoHome, XDG_RUNTIME_DIR: skopeoHome, XDG_DATA_HOME: join(skopeoHome, 'data') } });
-  children.add(child);
-  const err = tail(4096);
-  child.stderr!.on('data', err.add);
-  return new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      reject(new Error(`skopeo ${args.slice(0, 2).join(' ')} timed out after ${secs(timeoutMs)}`));
-      void stopChild(child);
-    }, timeoutMs);
-    child.once('error', (e) => {
-      clearTimeout(timer);
-      children.delete(child);
-      reject(e);
-    });
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      children.delete(child);
-      if (code === 0) resolve();
-      else reject(new Error(`skopeo ${args.join(' ')} failed (${code ?? signal}): ${err.text()}`));
-    });
-  });
+async function runSkopeo(args: string[], timeoutMs: number): Promise<void> {
+  const env = { PATH: process.env.PATH, HOME: skopeoHome, XDG_RUNTIME_DIR: skopeoHome, XDG_DATA_HOME: join(skopeoHome, 'data') };
+  const r = await measured(SKOPEO, args, { env, capMs: timeoutMs });
+  if (r.timedOut) throw new Error(`skopeo ${args.slice(0, 2).join(' ')} timed out after ${secs(timeoutMs)}`);
+  if (r.code !== 0) throw new Error(`skopeo ${args.join(' ')} failed (${r.code}): ${r.stderr.slice(-4096)}`);
 }
 
 function skopeoAuth(target: Target, side: 'src' | 'dest'): string[] {
@@ -592,24 +392,4 @@ async function main(): Promise<void> {
   process.stdout.write(`\ntotal bench wall time ${fmt((performance.now() - began) / 1000, 1)} s\n`);
 }
 
-async function cleanup(): Promise<void> {
-  await Promise.all([...children].map((c) => stopChild(c)));
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-}
-
-const guard = setTimeout(() => {
-  process.stderr.write(`benchmark exceeded ${OVERALL_CAP_MS / 1000} s, stopping\n`);
-  void cleanup().finally(() => process.exit(2));
-}, OVERALL_CAP_MS);
-process.once('SIGINT', () => void cleanup().finally(() => process.exit(130)));
-process.once('SIGTERM', () => void cleanup().finally(() => process.exit(143)));
-
-try {
-  await main();
-} catch (err) {
-  process.stderr.write(`benchmark failed: ${(err as Error).stack ?? err}\n`);
-  process.exitCode = 1;
-} finally {
-  clearTimeout(guard);
-  await cleanup();
-}
+await runBench(main, OVERALL_CAP_MS);

@@ -25,6 +25,8 @@ program
   .option('--min-request-timeout <seconds>', 'watches last between this and twice this', '1800')
   .action(async (opts) => {
     const t0 = performance.now();
+    // A background controller's failed promise must not take the whole platform down: log it and go on.
+    process.on('unhandledRejection', (err) => console.error('unhandled rejection in a background task:', err));
     const dataDir = resolveDataDir(opts.dataDir);
     const platform = await startPlatform({ dataDir, host: opts.host, port: Number(opts.port), adminPassword: opts.adminPassword, tlsSans: opts.tlsSan, anonymousPull: !!opts.anonymousPull, compactionIntervalMs: Number(opts.compactionInterval) * 1000, minRequestTimeoutSeconds: Number(opts.minRequestTimeout), log: (l) => console.log(l) });
     console.log(`marketplace ready at ${platform.url} in ${Math.round(performance.now() - t0)} ms`);

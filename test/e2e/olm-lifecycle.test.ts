@@ -1,0 +1,114 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PlatformProcess, ROOT, ok, run, tempFile, violet } from './harness.ts';
+import { buildExamples } from '../../src/violet/authoring/examples.ts';
+
+let p = new PlatformProcess();
+const PW = 'Passw0rd!';
+let pkgs = '';
+
+before(async () => {
+  await p.start();
+  pkgs = mkdtempSync(join(tmpdir(), 'mp-olm-life-'));
+  await buildExamples(join(ROOT, 'examples'), pkgs, mkdtempSync(join(tmpdir(), 'mp-olm-life-work-')));
+  for (const f of ['harbor-ce-operator.stable.ALL.v2.12.10.tgz', 'clickhouse-operator.stable.ALL.v0.18.2.tgz']) {
+    const r = await violet(['push', join(pkgs, f), '--platform-address', p.url, '--platform-username', 'admin', '--platform-password', PW, '--ca-file', join(p.dataDir, 'ca.crt')]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+  }
+});
+after(async () => {
+  await p.stop();
+  p.cleanup();
+});
+
+const sh = async (line: string) => ok(await run('bash', ['-c', line], { env: { ...p.env(), PATH: `${join(ROOT, '.tools', 'bin')}:${process.env.PATH}` } }), line);
+async function until(what: string, check: () => Promise<boolean>, ms = 30_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.fail(`timed out waiting for ${what}`);
+}
+const subscribe = (ns: string, pkg: string, approval: string, extra = '', annotate = true) =>
+  p.kubectl(['apply', '-f', tempFile('sub.yaml', `apiVersion: operators.coreos.com/v1alpha1
+kind: Subscription
+metadata:
+  name: ${pkg}
+  namespace: ${ns}
+${annotate ? '  annotations:\n    cpaas.io/target-namespaces: ""\n' : ''}spec:
+  channel: stable
+  installPlanApproval: ${approval}
+  name: ${pkg}
+  source: platform
+  sourceNamespace: cpaas-system
+${extra}`)]);
+const approve = (ns: string, sub: string) =>
+  sh(`PLAN="$(kubectl -n ${ns} get subscription ${sub} -o jsonpath='{.status.installPlanRef.name}')"; kubectl -n ${ns} patch installplan "$PLAN" --type=json -p='[{"op": "replace", "path": "/spec/approved", "value": true}]'`);
+
+test('Manual: a newly pushed version yields a new InstallPlan awaiting approval; approving upgrades', async () => {
+  await sh('kubectl create namespace up');
+  ok(await subscribe('up', 'harbor-ce-operator', 'Manual'), 'subscribe');
+  await until('first plan', async () => /install-/.test(await sh('kubectl -n up get installplan -o name')));
+  await approve('up', 'harbor-ce-operator');
+  await until('2.12.10 Succeeded', async () => /harbor-ce-operator.v2.12.10.*Succeeded/.test(await sh('kubectl -n up get csv')));
+  const r = await violet(['push', join(pkgs, 'harbor-ce-operator.stable.ALL.v2.12.11.tgz'), '--platform-address', p.url, '--platform-username', 'admin', '--platform-password', PW, '--ca-file', join(p.dataDir, 'ca.crt')]);
+  assert.equal(r.code, 0, r.stderr);
+  await until('upgrade plan pending approval', async () => /harbor-ce-operator.v2.12.11\s+Manual\s+false/.test(await sh('kubectl -n up get installplan')));
+  assert.match(await sh('kubectl -n up get csv'), /harbor-ce-operator.v2.12.10.*Succeeded/, 'nothing moves before approval');
+  await approve('up', 'harbor-ce-operator');
+  await until('2.12.11 Succeeded, 2.12.10 gone', async () => {
+    const csv = await sh('kubectl -n up get csv');
+    return /harbor-ce-operator.v2.12.11\s+Alauda Build of Harbor\s+2.12.11\s+harbor-ce-operator.v2.12.10\s+Succeeded/.test(csv) && !/v2.12.10\s+Alauda/.test(csv);
+  }, 60_000);
+});
+
+test('an OperatorGroup whose mode the CSV does not support gives UnsupportedOperatorGroup', async () => {
+  await sh('kubectl create namespace og-multi && kubectl create namespace og-a && kubectl create namespace og-b');
+  ok(await p.kubectl(['apply', '-f', tempFile('og.yaml', 'apiVersion: operators.coreos.com/v1\nkind: OperatorGroup\nmetadata: {name: multi, namespace: og-multi}\nspec:\n  targetNamespaces: [og-a, og-b]\n')]), 'og');
+  ok(await subscribe('og-multi', 'clickhouse-operator', 'Automatic', '', false), 'subscribe');
+  await until('UnsupportedOperatorGroup', async () => /UnsupportedOperatorGroup/.test(await sh('kubectl -n og-multi get csv -o yaml')));
+  assert.match(await sh('kubectl -n og-multi get csv'), /Failed/);
+});
+
+test('a missing image keeps the CSV out of Succeeded and names the image', async () => {
+  // Delete the operator image from the platform registry (admin, registry API), then install.
+  const ca = readFileSync(join(p.dataDir, 'certs', 'ca.crt'));
+  const auth = `Basic ${Buffer.from(`admin:${PW}`).toString('base64')}`;
+  const call = (method: string, path: string, headers: Record<string, string> = {}) =>
+    new Promise<{ status: number; headers: Record<string, unknown> }>((resolve, reject) => {
+      const req = request(`${p.url}${path}`, { method, ca, headers: { Authorization: auth, ...headers } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  const head = await call('HEAD', '/v2/altinity/clickhouse-operator/manifests/0.18.2', { Accept: 'application/vnd.oci.image.index.v1+json,application/vnd.oci.image.manifest.v1+json' });
+  assert.equal(head.status, 200);
+  assert.equal((await call('DELETE', `/v2/altinity/clickhouse-operator/manifests/${head.headers['docker-content-digest']}`)).status, 202);
+  await sh('kubectl create namespace noimg');
+  ok(await subscribe('noimg', 'clickhouse-operator', 'Automatic'), 'subscribe');
+  await until('Installing with the image named', async () => /registry.example.com\/altinity\/clickhouse-operator:0.18.2/.test(await sh('kubectl -n noimg get csv -o jsonpath={.items[0].status.message}')));
+  assert.doesNotMatch(await sh('kubectl -n noimg get csv'), /Succeeded/);
+});
+
+test('kill -9 the platform right after approval: the install completes after restart, nothing duplicated', async () => {
+  await sh('kubectl create namespace crash');
+  ok(await subscribe('crash', 'harbor-ce-operator', 'Manual', '  startingCSV: harbor-ce-operator.v2.12.10\n'), 'subscribe');
+  await until('plan', async () => /install-/.test(await sh('kubectl -n crash get installplan -o name')));
+  await approve('crash', 'harbor-ce-operator');
+  await p.kill('SIGKILL');
+  const again = new PlatformProcess(p.dataDir);
+  await again.start();
+  p = again;
+  await until('CSV Succeeded after restart', async () => /harbor-ce-operator.v2.12.1\d.*Succeeded/.test(await sh('kubectl -n crash get csv')), 60_000);
+  const plans = (await sh('kubectl -n crash get installplan -o name')).trim().split('\n');
+  const csvs = (await sh('kubectl -n crash get csv -o name')).trim().split('\n');
+  assert.equal(new Set(csvs).size, csvs.length);
+  assert.ok(plans.length <= 2, `plans: ${plans.join(', ')}`);
+});
