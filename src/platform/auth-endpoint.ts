@@ -41,12 +41,22 @@ export function handleWhoAmI(users: UserStore, req: IncomingMessage, res: Server
  */
 export async function handleRegistryGc(users: UserStore, registry: Registry, req: IncomingMessage, res: ServerResponse): Promise<void> {
   if (req.method !== 'POST') return send(res, 405, { error: 'use POST' });
-  const auth = String(req.headers.authorization ?? '');
-  const user = auth.toLowerCase().startsWith('bearer ') ? users.userForToken(auth.slice(7).trim()) : undefined;
-  if (!user) return send(res, 401, { error: 'a valid bearer token is required' });
-  if (!isPlatformAdmin(user)) return send(res, 403, { error: `user "${user.username}" is not a platform administrator (role property System with role platform-admin-system)` });
+  const denied = adminDenial(users, req);
+  if (denied) return send(res, denied.code, { error: denied.error });
   const dryRun = new URL(req.url ?? '/', 'https://x').searchParams.get('dryRun') === 'true';
   send(res, 200, { dryRun, ...(await registry.collectGarbage({ dryRun })) });
+}
+
+/**
+ * Why the request may not use an admin-only platform endpoint (401 without a valid bearer token, 403 for a
+ * user who is not a platform administrator), or undefined when it may.
+ */
+export function adminDenial(users: UserStore, req: IncomingMessage): { code: 401 | 403; error: string } | undefined {
+  const auth = String(req.headers.authorization ?? '');
+  const user = auth.toLowerCase().startsWith('bearer ') ? users.userForToken(auth.slice(7).trim()) : undefined;
+  if (!user) return { code: 401, error: 'a valid bearer token is required' };
+  if (!isPlatformAdmin(user)) return { code: 403, error: `user "${user.username}" is not a platform administrator (role property System with role platform-admin-system)` };
+  return undefined;
 }
 
 async function readLimited(req: IncomingMessage): Promise<Buffer> {

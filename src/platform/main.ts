@@ -84,6 +84,46 @@ registryCmd
     console.log(`${r.dryRun ? 'would remove' : 'removed'} ${r.blobsRemoved} blob(s), ${r.bytesFreed} bytes, ${r.uploadsRemoved} stale upload(s)`);
   });
 
+/** One pending upgrade as the platform reports it (src/olm/bulk-upgrade.ts). */
+interface OperatorUpgrade {
+  namespace: string;
+  installPlan: string;
+  subscription: string;
+  package: string;
+  fromCSV: string;
+  toCSV: string;
+}
+
+const operators = program.command('operators').description('operators installed through OperatorHub');
+operators
+  .command('upgrades')
+  .description('list pending upgrades of Alauda operators (Manual InstallPlans awaiting approval) in a cluster')
+  .option('--cluster <name>', 'the cluster', 'global')
+  .option('--data-dir <dir>', 'state directory of the platform')
+  .action(async (opts) => {
+    const r = await platformRequest<{ items: OperatorUpgrade[] }>(resolveDataDir(opts.dataDir), 'GET', `/platform/v1/clusters/${encodeURIComponent(opts.cluster)}/operator-upgrades`);
+    if (r.items.length === 0) console.log(`no pending Alauda operator upgrades in cluster ${opts.cluster}`);
+    else process.stdout.write(upgradesTable(r.items));
+  });
+operators
+  .command('approve-upgrades')
+  .description('approve every pending upgrade of Alauda operators in a cluster (bulk upgrade; other operators are not touched)')
+  .option('--cluster <name>', 'the cluster', 'global')
+  .option('--data-dir <dir>', 'state directory of the platform')
+  .action(async (opts) => {
+    const r = await platformRequest<{ approved: OperatorUpgrade[] }>(resolveDataDir(opts.dataDir), 'POST', `/platform/v1/clusters/${encodeURIComponent(opts.cluster)}/operator-upgrades/approve`);
+    if (r.approved.length === 0) return console.log(`no pending Alauda operator upgrades in cluster ${opts.cluster}`);
+    console.log(`approved ${r.approved.length} Alauda operator upgrade(s) in cluster ${opts.cluster}:`);
+    process.stdout.write(upgradesTable(r.approved));
+  });
+
+/** `NAMESPACE PACKAGE FROM TO INSTALLPLAN`, columns padded like kubectl's. */
+function upgradesTable(items: OperatorUpgrade[]): string {
+  const rows = [['NAMESPACE', 'PACKAGE', 'FROM', 'TO', 'INSTALLPLAN'], ...items.map((u) => [u.namespace, u.package, u.fromCSV, u.toCSV, u.installPlan])];
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] + 3))).join('')).join('\n') + '\n';
+}
+
 const user = program.command('user').description('manage platform users');
 user
   .command('create <name>')

@@ -10,7 +10,7 @@ import { createApiServer } from '../apiserver/index.ts';
 import type { ApiServer } from '../apiserver/index.ts';
 import { openSqliteStorage } from '../storage/index.ts';
 import { StatusError } from '../kube/index.ts';
-import type { KubeObject } from '../kube/index.ts';
+import type { KubeClient, KubeObject } from '../kube/index.ts';
 import { ensureDataDir, writeRuntime } from './datadir.ts';
 import { ensureTls } from './tls.ts';
 import { ADMIN_ROLE, UserStore } from './users.ts';
@@ -27,6 +27,7 @@ import { createRegistryClient } from '../oci/index.ts';
 import { createRegistry } from '../registry/index.ts';
 import type { Registry, RegistryAuth } from '../registry/index.ts';
 import { isPlatformAdmin } from './users.ts';
+import { OPERATOR_UPGRADES_PATH, handleOperatorUpgrades } from './upgrades-endpoint.ts';
 
 /** Every cluster's platform CRDs, by component. */
 const PLATFORM_CRDS: KubeObject[] = [...ARTIFACT_CRDS, ...OLM_CRDS];
@@ -75,7 +76,7 @@ export async function startPlatform(opts: UpOptions): Promise<Platform> {
   const storage = openSqliteStorage(join(dataDir, 'state.db'));
   const apiRef: { current?: ApiServer } = {};
   const clusterNames = new Set<string>();
-  const clusterServices: { start?: (cluster: string) => Promise<void> } = {};
+  const clusterServices: { start?: (cluster: string) => Promise<void>; client?: (cluster: string) => KubeClient | undefined } = {};
   const api = createApiServer({
     storage,
     authenticate: (token) => users.authenticate(token),
@@ -100,6 +101,7 @@ export async function startPlatform(opts: UpOptions): Promise<Platform> {
     if (path === '/platform/v1/token') return void handleTokenRequest(users, req, res).catch((err) => sendPlain(res, 500, String(err)));
     if (path === '/platform/v1/whoami') return handleWhoAmI(users, req, res);
     if (path === '/platform/v1/registry/gc') return void handleRegistryGc(users, registry, req, res).catch((err) => sendPlain(res, 500, String(err)));
+    if (OPERATOR_UPGRADES_PATH.test(path)) return void handleOperatorUpgrades(users, (c) => clusterServices.client?.(c), req, res).catch((err) => sendPlain(res, 500, String(err)));
     if (path === '/v2' || path.startsWith('/v2/')) return void registry.handle(req, res).catch((err) => sendPlain(res, 500, String(err)));
     api.handle(req, res);
   }
@@ -114,8 +116,11 @@ export async function startPlatform(opts: UpOptions): Promise<Platform> {
   const services = new AbortController();
   const packageServers: PackageServer[] = [];
   const registryClient = createRegistryClient({ registry: `${host}:${port}`, ca: tls.ca, credentials: { token: admin.token }, userAgent: 'marketplace-packageserver' });
+  const clusterUrl = (cluster: string) => (cluster === 'global' ? url : `${url}/kubernetes/${encodeURIComponent(cluster)}`);
+  // A client per request for the platform's bulk operator upgrades (admin token), for clusters that exist.
+  clusterServices.client = (cluster) => (clusterNames.has(cluster) ? createKubeClient({ server: clusterUrl(cluster), token: admin.token, ca: tls.ca, userAgent: 'marketplace-operator-upgrades' }) : undefined);
   clusterServices.start = async (cluster: string) => {
-    const kube = createKubeClient({ server: cluster === 'global' ? url : `${url}/kubernetes/${cluster}`, token: admin.token, ca: tls.ca, userAgent: 'marketplace-olm' });
+    const kube = createKubeClient({ server: clusterUrl(cluster), token: admin.token, ca: tls.ca, userAgent: 'marketplace-olm' });
     packageServers.push(await startPackageServer({ kube, registry: registryClient, signal: services.signal }));
     await startOlm({ kube, registry: registryClient, signal: services.signal, onError: (what, err) => log(`${cluster}: ${what}: ${(err as Error).message}`) });
     await createNodeSimulator({ kube, registry: registryClient, signal: services.signal }).start();
