@@ -108,6 +108,8 @@ export class Informer<T extends KubeObject = KubeObject> {
   }
 
   private apply(type: string, obj: T): void {
+    // Like client-go's informer transforms: controllers never read managedFields, so the cache drops them.
+    delete obj.metadata.managedFields;
     const k = key(obj.metadata.namespace, obj.metadata.name!);
     const old = this.cache.get(k);
     if (type === 'DELETED') {
