@@ -112,3 +112,19 @@ test('kill -9 the platform right after approval: the install completes after res
   assert.equal(new Set(csvs).size, csvs.length);
   assert.ok(plans.length <= 2, `plans: ${plans.join(', ')}`);
 });
+
+test('two Subscriptions in one namespace, one Manual: the merged plan is Manual, and the Automatic one says why it waits', async () => {
+  await sh('kubectl create namespace shared');
+  ok(await subscribe('shared', 'harbor-ce-operator', 'Manual'), 'manual');
+  ok(await subscribe('shared', 'clickhouse-operator', 'Automatic'), 'automatic');
+  // Each resolution pass makes one plan for the whole namespace; the newest one carries both CSVs (upstream too).
+  type Plan = { spec: { approval: string; approved: boolean; generation: number; clusterServiceVersionNames: string[] } };
+  const newest = async () => (JSON.parse(await sh('kubectl -n shared get installplan -o json')).items as Plan[]).sort((a, b) => b.spec.generation - a.spec.generation)[0];
+  await until('a merged plan with both CSVs', async () => (await newest())?.spec.clusterServiceVersionNames.length === 2);
+  const plan = await newest();
+  assert.equal(plan.spec.approval, 'Manual');
+  assert.equal(plan.spec.approved, false);
+  const auto = await sh('kubectl -n shared get subscription clickhouse-operator -o yaml');
+  assert.match(auto, /harbor-ce-operator/, 'the Automatic Subscription names the Manual one that holds the plan');
+  assert.doesNotMatch(await sh('kubectl -n shared get csv 2>&1'), /Succeeded/);
+});
