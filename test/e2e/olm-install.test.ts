@@ -71,6 +71,12 @@ kubectl -n harbor-ce-operator patch installplan "$PLAN" --type=json -p='[{"op": 
   assert.match(csv, /^NAME\s+DISPLAY\s+VERSION\s+REPLACES\s+PHASE\n/);
   assert.match(csv, /harbor-ce-operator.v2.12.11\s+Alauda Build of Harbor\s+2.12.11\s+harbor-ce-operator.v2.12.10\s+Succeeded/);
   assert.match(await sh('kubectl -n harbor-ce-operator get subscription harbor-ce-operator-sub -o jsonpath={.status.state}'), /AtLatestKnown/);
+  // The Operator API aggregates the installed parts.
+  await until('Operator with its components', async () => {
+    const op = JSON.parse(await sh('kubectl get operators.operators.coreos.com harbor-ce-operator.harbor-ce-operator -o json'));
+    const refs = (op.status?.components?.refs ?? []) as { kind: string; conditions?: { type: string }[] }[];
+    return refs.some((r) => r.kind === 'ClusterServiceVersion' && r.conditions?.[0]?.type === 'Succeeded') && refs.some((r) => r.kind === 'CustomResourceDefinition') && refs.some((r) => r.kind === 'Deployment');
+  });
 });
 
 test('the documented Automatic flow for clickhouse-operator, then an automatic upgrade after a new push', async () => {
