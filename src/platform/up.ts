@@ -20,6 +20,7 @@ import { ARTIFACT_CRDS } from '../artifacts/index.ts';
 import { GLOBAL_PLUGIN_CRDS } from '../plugins/index.ts';
 import { DEFAULT_CATALOG_SOURCES, OLM_CRDS, startPackageServer } from '../olm/index.ts';
 import { startOlm } from '../olm/operators/index.ts';
+import { createCatalogSourceContent } from '../olm/catalogsource/index.ts';
 import { createNodeSimulator } from '../simulator/index.ts';
 import type { PackageServer } from '../olm/index.ts';
 import { createKubeClient } from '../kube/index.ts';
@@ -121,8 +122,11 @@ export async function startPlatform(opts: UpOptions): Promise<Platform> {
   clusterServices.client = (cluster) => (clusterNames.has(cluster) ? createKubeClient({ server: clusterUrl(cluster), token: admin.token, ca: tls.ca, userAgent: 'marketplace-operator-upgrades' }) : undefined);
   clusterServices.start = async (cluster: string) => {
     const kube = createKubeClient({ server: clusterUrl(cluster), token: admin.token, ca: tls.ca, userAgent: 'marketplace-olm' });
-    packageServers.push(await startPackageServer({ kube, registry: registryClient, signal: services.signal }));
-    await startOlm({ kube, registry: registryClient, signal: services.signal, onError: (what, err) => log(`${cluster}: ${what}: ${(err as Error).message}`) });
+    // CatalogSource content (FBC images) and status, shared by the packageserver and the catalog operator.
+    const images = createCatalogSourceContent({ kube, platformRegistry: registryClient, signal: services.signal, onError: (what, err) => log(`${cluster}: ${what}: ${(err as Error).message}`) });
+    await images.start();
+    packageServers.push(await startPackageServer({ kube, registry: registryClient, signal: services.signal, images }));
+    await startOlm({ kube, registry: registryClient, images, signal: services.signal, onError: (what, err) => log(`${cluster}: ${what}: ${(err as Error).message}`) });
     await createNodeSimulator({ kube, registry: registryClient, signal: services.signal }).start();
   };
   for (const cluster of clusterNames) await clusterServices.start(cluster);

@@ -6,6 +6,7 @@ import { parseReference } from '../../oci/index.ts';
 import { OLM_RESOURCES } from '../crds/index.ts';
 import { catalogFromArtifactVersions, packageManifests, unpackBundleImage } from '../catalog/index.ts';
 import type { BundleContent } from '../catalog/index.ts';
+import type { CatalogSourceContent } from '../catalogsource/index.ts';
 
 export const GLOBAL_CATALOG_NAMESPACE = 'cpaas-system';
 const ARTIFACT_VERSIONS = { group: 'app.alauda.io', version: 'v1alpha1', plural: 'artifactversions', namespaced: true };
@@ -24,12 +25,16 @@ export class ClusterCatalogs {
   private cache: { generation: number; manifests: KubeObject[] } | undefined;
   private generation = 0;
   private readonly signal: AbortSignal;
+  private readonly images: CatalogSourceContent | undefined;
 
-  constructor(kube: KubeClient, registry: RegistryClient | undefined, signal: AbortSignal) {
+  /** `images`: the cluster's CatalogSource content (src/olm/catalogsource); CatalogSources with a pulled image serve that catalog. */
+  constructor(kube: KubeClient, registry: RegistryClient | undefined, signal: AbortSignal, images?: CatalogSourceContent) {
     this.catalogSources = createInformer(kube, OLM_RESOURCES.CatalogSource, {});
     this.artifactVersions = createInformer(kube, ARTIFACT_VERSIONS, { namespace: GLOBAL_CATALOG_NAMESPACE });
     this.registry = registry;
     this.signal = signal;
+    this.images = images;
+    images?.onChange(() => this.generation++);
     this.catalogSources.on(() => this.generation++);
     this.artifactVersions.on((_ev, av) => {
       this.generation++;
@@ -51,18 +56,23 @@ export class ClusterCatalogs {
     const avs = this.artifactVersions.list();
     for (const catsrc of this.catalogSources.list()) {
       const spec = (catsrc.spec ?? {}) as { displayName?: string; publisher?: string };
-      const catalog = catalogFromArtifactVersions(catsrc.metadata.name!, catsrc.metadata.namespace!, catsrc.metadata.namespace === GLOBAL_CATALOG_NAMESPACE ? avs : [], this.bundles, { displayName: spec.displayName, publisher: spec.publisher });
+      const catalog = this.images?.catalog(catsrc.metadata.namespace!, catsrc.metadata.name!) ?? catalogFromArtifactVersions(catsrc.metadata.name!, catsrc.metadata.namespace!, catsrc.metadata.namespace === GLOBAL_CATALOG_NAMESPACE ? avs : [], this.bundles, { displayName: spec.displayName, publisher: spec.publisher });
       manifests.push(...packageManifests(catalog, catsrc));
     }
     this.cache = { generation, manifests };
     return manifests;
   }
 
-  /** `list -n X`: catalogs in X plus the global catalog namespace, namespace rewritten to X; undefined = all. */
+  /**
+   * `list -n X`: catalogs in X plus the global catalog namespace, namespace rewritten to X; undefined = all.
+   * X's own catalogs come first, so `get -n X <package>` prefers them over a global catalog with the same package.
+   */
   list(namespace?: string): KubeObject[] {
     const all = this.all();
     if (namespace === undefined) return all;
-    return all.filter((m) => m.metadata.namespace === namespace || m.metadata.namespace === GLOBAL_CATALOG_NAMESPACE).map((m) => ({ ...m, metadata: { ...m.metadata, namespace } }));
+    const local = all.filter((m) => m.metadata.namespace === namespace);
+    const global = namespace === GLOBAL_CATALOG_NAMESPACE ? [] : all.filter((m) => m.metadata.namespace === GLOBAL_CATALOG_NAMESPACE);
+    return [...local, ...global].map((m) => ({ ...m, metadata: { ...m.metadata, namespace } }));
   }
 
   private unpack(av: KubeObject): void {

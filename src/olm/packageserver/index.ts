@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { KubeClient } from '../../kube/index.ts';
 import type { RegistryClient } from '../../oci/index.ts';
+import type { CatalogSourceContent } from '../catalogsource/index.ts';
 import { ClusterCatalogs, GLOBAL_CATALOG_NAMESPACE } from './catalogs.ts';
 import { packageServerHandler } from './server.ts';
 
@@ -23,8 +24,8 @@ export interface PackageServer {
  * Starts one cluster's packageserver on loopback and registers it with that cluster's API server
  * (Service + Endpoints + APIService v1.packages.operators.coreos.com), all through the Kubernetes API.
  */
-export async function startPackageServer(opts: { kube: KubeClient; registry?: RegistryClient; signal: AbortSignal; host?: string }): Promise<PackageServer> {
-  const catalogs = new ClusterCatalogs(opts.kube, opts.registry, opts.signal);
+export async function startPackageServer(opts: { kube: KubeClient; registry?: RegistryClient; signal: AbortSignal; host?: string; images?: CatalogSourceContent }): Promise<PackageServer> {
+  const catalogs = new ClusterCatalogs(opts.kube, opts.registry, opts.signal, opts.images);
   await catalogs.start();
   const server = createServer(packageServerHandler(catalogs));
   const host = opts.host ?? '127.0.0.1';
