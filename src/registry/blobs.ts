@@ -37,7 +37,7 @@ export async function getBlob(ctx: Ctx, deps: Deps, name: string, d: Digest): Pr
     headers['Content-Length'] = Math.max(end - start + 1, 0);
     if (ctx.method === 'HEAD' || size === 0) return send(ctx, range ? 206 : 200, headers);
     ctx.res.writeHead(range ? 206 : 200, { 'Docker-Distribution-API-Version': 'registry/2.0', ...headers });
-    const stream = fh.createReadStream({ start, end, autoClose: false });
+    const stream = fh.createReadStream({ start, end, autoClose: false, highWaterMark: 1 << 20 });
     await pipeline(stream, ctx.res).catch(() => ctx.res.destroy()); // the client went away mid-body
   } finally {
     await fh.close();
