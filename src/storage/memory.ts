@@ -1,7 +1,8 @@
 import { assertReadableRevision, effectiveLimit, storageErrors } from './errors.ts';
-import type { KeyValue, ListOptions, ListResult, Storage, WatchEvent, WatchOptions } from './types.ts';
-import { createWatchHub, streamWatch } from './watch.ts';
-import type { WatchSource } from './watch.ts';
+import type { KeyValue, ListOptions, ListResult, Storage, WatchEvent } from './types.ts';
+import { createWatchHub } from './watch.ts';
+import { asyncStorage } from './facade.ts';
+import type { SyncStore } from './facade.ts';
 
 /** One write to a key: its value after the write, or a tombstone. */
 interface Version {
@@ -20,10 +21,10 @@ interface Version {
  * await storage.update(kv.key, '{"data":{"x":"1"}}', kv.modRevision);
  */
 export function createMemoryStorage(): Storage {
-  return new MemoryStore().toStorage();
+  return asyncStorage(new MemoryStore());
 }
 
-class MemoryStore {
+class MemoryStore implements SyncStore {
   private revision = 0;
   private compacted = 0;
   private isClosed = false;
@@ -33,27 +34,18 @@ class MemoryStore {
   /** One event per revision: log[i] is revision logStart + i. */
   private log: WatchEvent[] = [];
   private logStart = 1;
-  private readonly hub = createWatchHub();
+  readonly hub = createWatchHub();
 
-  toStorage(): Storage {
-    const source: WatchSource = {
-      beginWatch: (afterRevision) => this.beginWatch(afterRevision),
-      compactedRevision: () => this.compacted,
-      readEvents: (prefix, after, upTo, limit) => this.readEvents(prefix, after, upTo, limit),
-    };
-    return {
-      currentRevision: async () => this.open().revision,
-      compactedRevision: async () => this.open().compacted,
-      get: async (key) => this.get(key),
-      list: async (prefix, options) => this.list(prefix, options),
-      count: async (prefix) => this.count(prefix),
-      create: async (key, value) => this.create(key, value),
-      update: async (key, value, expected) => this.update(key, value, expected),
-      delete: async (key, expected) => this.delete(key, expected),
-      watch: (prefix: string, options: WatchOptions) => streamWatch(this.hub, source, prefix, options),
-      compact: async (revision) => this.compact(revision),
-      close: async () => this.close(),
-    };
+  currentRevision(): number {
+    return this.open().revision;
+  }
+
+  openCompactedRevision(): number {
+    return this.open().compacted;
+  }
+
+  compactedRevision(): number {
+    return this.compacted;
   }
 
   private open(): this {
@@ -61,11 +53,11 @@ class MemoryStore {
     return this;
   }
 
-  private get(key: string): KeyValue | undefined {
+  get(key: string): KeyValue | undefined {
     return this.open().liveVersion(key)?.kv;
   }
 
-  private list(prefix: string, options: ListOptions = {}): ListResult {
+  list(prefix: string, options: ListOptions = {}): ListResult {
     this.open();
     const revision = options.revision ?? this.revision;
     assertReadableRevision(revision, this.compacted, this.revision);
@@ -81,14 +73,14 @@ class MemoryStore {
     return { items, revision, remaining };
   }
 
-  private count(prefix: string): number {
+  count(prefix: string): number {
     this.open();
     let live = 0;
     for (const key of this.keysUnder(prefix)) if (this.liveVersion(key)) live++;
     return live;
   }
 
-  private create(key: string, value: string): KeyValue {
+  create(key: string, value: string): KeyValue {
     this.open();
     if (this.liveVersion(key)) throw storageErrors.keyExists(key);
     const revision = this.revision + 1;
@@ -97,21 +89,21 @@ class MemoryStore {
     return kv;
   }
 
-  private update(key: string, value: string, expectedModRevision?: number): KeyValue {
+  update(key: string, value: string, expectedModRevision?: number): KeyValue {
     const prevKv = this.open().checkedCurrent('update', key, expectedModRevision);
     const kv = Object.freeze({ key, value, createRevision: prevKv.createRevision, modRevision: this.revision + 1 });
     this.append({ kv, deleted: false }, { type: 'put', kv, prevKv, created: false });
     return kv;
   }
 
-  private delete(key: string, expectedModRevision?: number): KeyValue {
+  delete(key: string, expectedModRevision?: number): KeyValue {
     const prevKv = this.open().checkedCurrent('delete', key, expectedModRevision);
     const kv = Object.freeze({ ...prevKv, modRevision: this.revision + 1 });
     this.append({ kv, deleted: true }, { type: 'delete', kv, prevKv, created: false });
     return kv;
   }
 
-  private compact(revision: number): void {
+  compact(revision: number): void {
     this.open();
     if (revision > this.revision) throw storageErrors.futureRevision(revision, this.revision);
     if (revision <= this.compacted) return;
@@ -126,19 +118,19 @@ class MemoryStore {
     this.compacted = revision;
   }
 
-  private close(): void {
+  close(): void {
     if (this.isClosed) return;
     this.isClosed = true;
     this.hub.close();
   }
 
-  private beginWatch(afterRevision: number): number {
+  beginWatch(afterRevision: number): number {
     this.open();
     if (afterRevision < this.compacted) throw storageErrors.compacted(afterRevision, this.compacted);
     return this.revision;
   }
 
-  private readEvents(prefix: string, afterRevision: number, upTo: number, limit: number): WatchEvent[] {
+  readEvents(prefix: string, afterRevision: number, upTo: number, limit: number): WatchEvent[] {
     const events: WatchEvent[] = [];
     const last = Math.min(upTo, this.revision);
     for (let revision = Math.max(afterRevision + 1, this.logStart); revision <= last && events.length < limit; revision++) {

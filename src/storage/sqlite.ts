@@ -2,9 +2,10 @@ import { DatabaseSync } from 'node:sqlite';
 import { assertReadableRevision, effectiveLimit, storageErrors } from './errors.ts';
 import { numberOf, prefixEnd, prepareSchema, readKeyValue, readKeyValues, toWatchEvent } from './sqlite-schema.ts';
 import type { Statements } from './sqlite-schema.ts';
-import type { KeyValue, ListOptions, ListResult, Storage, WatchEvent, WatchOptions } from './types.ts';
-import { createWatchHub, streamWatch } from './watch.ts';
-import type { WatchSource } from './watch.ts';
+import type { KeyValue, ListOptions, ListResult, Storage, WatchEvent } from './types.ts';
+import { createWatchHub } from './watch.ts';
+import { asyncStorage } from './facade.ts';
+import type { SyncStore } from './facade.ts';
 
 /** 64 MiB page cache (negative = KiB): a 10,000-object list then reads from memory, not the WAL. */
 const CACHE_KIB = -65536;
@@ -32,17 +33,17 @@ export function openSqliteStorage(path: string, options: SqliteStorageOptions = 
   const db = new DatabaseSync(path);
   try {
     db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${options.synchronous === 'FULL' ? 'FULL' : 'NORMAL'}; PRAGMA busy_timeout = 5000; PRAGMA cache_size = ${CACHE_KIB};`);
-    return new SqliteStore(db, prepareSchema(db)).toStorage();
+    return asyncStorage(new SqliteStore(db, prepareSchema(db)));
   } catch (error) {
     db.close();
     throw error;
   }
 }
 
-class SqliteStore {
+class SqliteStore implements SyncStore {
   private readonly db: DatabaseSync;
   private readonly sql: Statements;
-  private readonly hub = createWatchHub();
+  readonly hub = createWatchHub();
   /** Cached: this process is the only writer, and AUTOINCREMENT never reuses an id. */
   private revision: number;
   private compacted: number;
@@ -55,25 +56,16 @@ class SqliteStore {
     this.revision = Math.max(numberOf(sql.lastRevision.get()), this.compacted);
   }
 
-  toStorage(): Storage {
-    const source: WatchSource = {
-      beginWatch: (afterRevision) => this.beginWatch(afterRevision),
-      compactedRevision: () => this.compacted,
-      readEvents: (prefix, after, upTo, limit) => this.readEvents(prefix, after, upTo, limit),
-    };
-    return {
-      currentRevision: async () => this.open().revision,
-      compactedRevision: async () => this.open().compacted,
-      get: async (key) => this.get(key),
-      list: async (prefix, options) => this.list(prefix, options),
-      count: async (prefix) => this.count(prefix),
-      create: async (key, value) => this.create(key, value),
-      update: async (key, value, expected) => this.update(key, value, expected),
-      delete: async (key, expected) => this.delete(key, expected),
-      watch: (prefix: string, options: WatchOptions) => streamWatch(this.hub, source, prefix, options),
-      compact: async (revision) => this.compact(revision),
-      close: async () => this.close(),
-    };
+  currentRevision(): number {
+    return this.open().revision;
+  }
+
+  openCompactedRevision(): number {
+    return this.open().compacted;
+  }
+
+  compactedRevision(): number {
+    return this.compacted;
   }
 
   private open(): this {
@@ -81,11 +73,11 @@ class SqliteStore {
     return this;
   }
 
-  private get(key: string): KeyValue | undefined {
+  get(key: string): KeyValue | undefined {
     return readKeyValue(this.open().sql.current, key);
   }
 
-  private list(prefix: string, options: ListOptions = {}): ListResult {
+  list(prefix: string, options: ListOptions = {}): ListResult {
     this.open();
     const revision = options.revision ?? this.revision;
     assertReadableRevision(revision, this.compacted, this.revision);
@@ -103,11 +95,11 @@ class SqliteStore {
     return { items, revision, remaining };
   }
 
-  private count(prefix: string): number {
+  count(prefix: string): number {
     return numberOf(this.open().sql.countCurrent.get(prefix, prefixEnd(prefix)));
   }
 
-  private create(key: string, value: string): KeyValue {
+  create(key: string, value: string): KeyValue {
     const event = this.open().write(() => {
       if (readKeyValue(this.sql.current, key)) throw storageErrors.keyExists(key);
       const revision = this.revision + 1;
@@ -120,7 +112,7 @@ class SqliteStore {
     return event.kv;
   }
 
-  private update(key: string, value: string, expectedModRevision?: number): KeyValue {
+  update(key: string, value: string, expectedModRevision?: number): KeyValue {
     const event = this.open().write(() => {
       const prevKv = this.checkedCurrent('update', key, expectedModRevision);
       const revision = this.revision + 1;
@@ -132,7 +124,7 @@ class SqliteStore {
     return event.kv;
   }
 
-  private delete(key: string, expectedModRevision?: number): KeyValue {
+  delete(key: string, expectedModRevision?: number): KeyValue {
     const event = this.open().write(() => {
       const prevKv = this.checkedCurrent('delete', key, expectedModRevision);
       const revision = this.revision + 1;
@@ -155,7 +147,7 @@ class SqliteStore {
     return event;
   }
 
-  private compact(revision: number): void {
+  compact(revision: number): void {
     this.open();
     if (revision > this.revision) throw storageErrors.futureRevision(revision, this.revision);
     if (revision <= this.compacted) return;
@@ -168,20 +160,20 @@ class SqliteStore {
     this.compacted = revision;
   }
 
-  private close(): void {
+  close(): void {
     if (this.isClosed) return;
     this.isClosed = true;
     this.hub.close();
     this.db.close();
   }
 
-  private beginWatch(afterRevision: number): number {
+  beginWatch(afterRevision: number): number {
     this.open();
     if (afterRevision < this.compacted) throw storageErrors.compacted(afterRevision, this.compacted);
     return this.revision;
   }
 
-  private readEvents(prefix: string, afterRevision: number, upTo: number, limit: number): WatchEvent[] {
+  readEvents(prefix: string, afterRevision: number, upTo: number, limit: number): WatchEvent[] {
     if (this.isClosed) return [];
     return this.sql.eventsAfter.all(afterRevision, upTo, prefix, prefixEnd(prefix), limit).map(toWatchEvent);
   }
