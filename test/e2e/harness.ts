@@ -132,3 +132,25 @@ export function ok(r: RunResult, what: string): string {
   if (r.code !== 0) throw new Error(`${what} failed (exit ${r.code}):\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
   return r.stdout;
 }
+
+/** Runs one shell line (as the product document writes it) with the real kubectl/helm first on PATH. */
+export async function shell(p: PlatformProcess, line: string): Promise<string> {
+  return ok(await run('bash', ['-c', line], { env: { ...p.env(), PATH: `${join(ROOT, '.tools', 'bin')}:${process.env.PATH}` } }), line);
+}
+
+/** Polls `check` until it holds (errors count as "not yet"); fails the test after `ms`. */
+export async function until(what: string, check: () => Promise<boolean>, ms = 30_000, detail: () => string = () => ''): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out waiting for ${what}${detail() ? `\n${detail()}` : ''}`);
+}
+
+/** `violet push PATH` into this platform as admin (the harness's --admin-password); fails on a non-zero exit. */
+export async function violetPush(p: PlatformProcess, path: string, password = 'Passw0rd!'): Promise<RunResult> {
+  const r = await violet(['push', path, '--platform-address', p.url, '--platform-username', 'admin', '--platform-password', password, '--ca-file', join(p.dataDir, 'ca.crt')]);
+  if (r.code !== 0) throw new Error(`violet push ${path} failed (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
+  return r;
+}

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PlatformProcess, ROOT, ok, run, tempFile, violet } from './harness.ts';
+import { PlatformProcess, ROOT, ok, shell, tempFile, until, violetPush } from './harness.ts';
 import { buildExamples } from '../../src/violet/authoring/examples.ts';
 
 // Bulk upgrade (product document "升级流程": 批量升级 … 仅 灵雀云 提供的 Operators 支持批量升级).
@@ -22,19 +22,8 @@ after(async () => {
   p.cleanup();
 });
 
-const push = async (file: string) => {
-  const r = await violet(['push', join(pkgs, file), '--platform-address', p.url, '--platform-username', 'admin', '--platform-password', PW, '--ca-file', join(p.dataDir, 'ca.crt')]);
-  assert.equal(r.code, 0, r.stdout + r.stderr);
-};
-const sh = async (line: string) => ok(await run('bash', ['-c', line], { env: { ...p.env(), PATH: `${join(ROOT, '.tools', 'bin')}:${process.env.PATH}` } }), line);
-async function until(what: string, check: () => Promise<boolean>, ms = 30_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await check().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  assert.fail(`timed out waiting for ${what}`);
-}
+const push = (file: string) => violetPush(p, join(pkgs, file), PW);
+const sh = (line: string) => shell(p, line);
 const subscribe = (ns: string, pkg: string) =>
   p.kubectl(['apply', '-f', tempFile('sub.yaml', `apiVersion: operators.coreos.com/v1alpha1
 kind: Subscription

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PlatformProcess, ROOT, ok, run, tempFile, violet } from './harness.ts';
+import { PlatformProcess, ROOT, ok, shell, tempFile, until as waitUntil, violetPush } from './harness.ts';
 import { buildExamples } from '../../src/violet/authoring/examples.ts';
 import { addFilesImage } from '../../src/packages/image-build.ts';
 import { copyImage, createRegistryClient } from '../../src/oci/index.ts';
@@ -26,16 +26,10 @@ after(async () => {
   p.cleanup();
 });
 
-const sh = async (line: string) => ok(await run('bash', ['-c', line], { env: { ...p.env(), PATH: `${join(ROOT, '.tools', 'bin')}:${process.env.PATH}` } }), line);
+const sh = (line: string) => shell(p, line);
 
-async function until(what: string, check: () => Promise<boolean>, ms = 30_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await check().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  assert.fail(`timed out waiting for ${what}\n${p.logs.slice(-4000)}`);
-}
+/** Waits like the harness's `until`, with the platform's log tail in the failure. */
+const until = (what: string, check: () => Promise<boolean>, ms = 30_000) => waitUntil(what, check, ms, () => p.logs.slice(-4000));
 
 const catalogSource = (name: string, namespace: string, image: string, interval: string) => `apiVersion: operators.coreos.com/v1alpha1
 kind: CatalogSource
@@ -92,8 +86,7 @@ function fbc(bundle: string, extraChannels: string[] = []): string {
 }
 
 test('a CatalogSource with a file-based catalog image becomes READY, serves PackageManifests and installs', async () => {
-  const pushed = await violet(['push', join(pkgs, 'clickhouse-operator.stable.ALL.v0.18.2.tgz'), '--platform-address', p.url, '--platform-username', 'admin', '--platform-password', PW, '--ca-file', join(p.dataDir, 'ca.crt')]);
-  assert.equal(pushed.code, 0, pushed.stdout + pushed.stderr);
+  await violetPush(p, join(pkgs, 'clickhouse-operator.stable.ALL.v0.18.2.tgz'), PW);
   const bundle = await bundleImage('clickhouse-operator.v0.18.2');
   assert.ok(bundle.startsWith(`${registryHost}/`), bundle);
 

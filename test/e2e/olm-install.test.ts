@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PlatformProcess, ROOT, ok, run, tempFile, violet } from './harness.ts';
+import { PlatformProcess, ROOT, ok, shell, tempFile, until, violetPush } from './harness.ts';
 import { buildExamples } from '../../src/violet/authoring/examples.ts';
 
 const p = new PlatformProcess();
@@ -20,21 +20,9 @@ after(async () => {
   p.cleanup();
 });
 
-const push = async (file: string) => {
-  const r = await violet(['push', join(pkgs, file), '--platform-address', p.url, '--platform-username', 'admin', '--platform-password', PW, '--ca-file', join(p.dataDir, 'ca.crt')]);
-  assert.equal(r.code, 0, r.stdout + r.stderr);
-};
-/** Runs a shell line from the product document with the real kubectl on PATH. */
-const sh = async (line: string) => ok(await run('bash', ['-c', line], { env: { ...p.env(), PATH: `${join(ROOT, '.tools', 'bin')}:${process.env.PATH}` } }), line);
+const push = (file: string) => violetPush(p, join(pkgs, file), PW);
+const sh = (line: string) => shell(p, line);
 
-async function until(what: string, check: () => Promise<boolean>, ms = 30_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await check().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  assert.fail(`timed out waiting for ${what}`);
-}
 
 const SUBSCRIPTION = (name: string, pkg: string, approval: string, startingCSV = '') => `apiVersion: operators.coreos.com/v1alpha1
 kind: Subscription

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PlatformProcess, ROOT, ok, run, tempFile, violet } from './harness.ts';
+import { PlatformProcess, ROOT, ok, shell, tempFile, until, violetPush } from './harness.ts';
 import { buildExamples } from '../../src/violet/authoring/examples.ts';
 
 let p = new PlatformProcess();
@@ -15,25 +15,14 @@ before(async () => {
   await p.start();
   pkgs = mkdtempSync(join(tmpdir(), 'mp-olm-life-'));
   await buildExamples(join(ROOT, 'examples'), pkgs, mkdtempSync(join(tmpdir(), 'mp-olm-life-work-')));
-  for (const f of ['harbor-ce-operator.stable.ALL.v2.12.10.tgz', 'clickhouse-operator.stable.ALL.v0.18.2.tgz']) {
-    const r = await violet(['push', join(pkgs, f), '--platform-address', p.url, '--platform-username', 'admin', '--platform-password', PW, '--ca-file', join(p.dataDir, 'ca.crt')]);
-    assert.equal(r.code, 0, r.stdout + r.stderr);
-  }
+  for (const f of ['harbor-ce-operator.stable.ALL.v2.12.10.tgz', 'clickhouse-operator.stable.ALL.v0.18.2.tgz']) await violetPush(p, join(pkgs, f), PW);
 });
 after(async () => {
   await p.stop();
   p.cleanup();
 });
 
-const sh = async (line: string) => ok(await run('bash', ['-c', line], { env: { ...p.env(), PATH: `${join(ROOT, '.tools', 'bin')}:${process.env.PATH}` } }), line);
-async function until(what: string, check: () => Promise<boolean>, ms = 30_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await check().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  assert.fail(`timed out waiting for ${what}`);
-}
+const sh = (line: string) => shell(p, line);
 const subscribe = (ns: string, pkg: string, approval: string, extra = '', annotate = true) =>
   p.kubectl(['apply', '-f', tempFile('sub.yaml', `apiVersion: operators.coreos.com/v1alpha1
 kind: Subscription
@@ -56,8 +45,7 @@ test('Manual: a newly pushed version yields a new InstallPlan awaiting approval;
   await until('first plan', async () => /install-/.test(await sh('kubectl -n up get installplan -o name')));
   await approve('up', 'harbor-ce-operator');
   await until('2.12.10 Succeeded', async () => /harbor-ce-operator.v2.12.10.*Succeeded/.test(await sh('kubectl -n up get csv')));
-  const r = await violet(['push', join(pkgs, 'harbor-ce-operator.stable.ALL.v2.12.11.tgz'), '--platform-address', p.url, '--platform-username', 'admin', '--platform-password', PW, '--ca-file', join(p.dataDir, 'ca.crt')]);
-  assert.equal(r.code, 0, r.stderr);
+  await violetPush(p, join(pkgs, 'harbor-ce-operator.stable.ALL.v2.12.11.tgz'), PW);
   await until('upgrade plan pending approval', async () => /harbor-ce-operator.v2.12.11\s+Manual\s+false/.test(await sh('kubectl -n up get installplan')));
   assert.match(await sh('kubectl -n up get csv'), /harbor-ce-operator.v2.12.10.*Succeeded/, 'nothing moves before approval');
   await approve('up', 'harbor-ce-operator');
