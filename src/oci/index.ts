@@ -15,3 +15,4 @@ export { walkGraph, walkImage, formatPlatform, platformMatches, type ImageGraph,
 export { copyImage, type CopyImageOptions, type CopySummary, type ImageLocation } from './copy.ts';
 export { mapPool, type CopyProgress } from './pool.ts';
 export { REF_NAME, type Descriptor, type Platform } from './types.ts';
+export { readBlob, readLayer, readLayers, resolveImage, type LayerFile, type ReadLayersOptions, type ResolvedImage } from './layers.ts';

@@ -8,3 +8,4 @@ export type { PackageServer } from './packageserver/index.ts';
 export { DEFAULT_CATALOG_SOURCES } from './defaults.ts';
 export { createCatalogSourceContent, PLAIN_HTTP_ANNOTATION } from './catalogsource/index.ts';
 export type { CatalogSourceContent } from './catalogsource/index.ts';
+export { compareVersions, inRange, parseVersion } from './resolver/index.ts';

@@ -3,7 +3,7 @@ import type { RegistryClient } from '../../oci/index.ts';
 import type { BundleProperty } from '../model.ts';
 import { isDocumentFile, parseDocuments } from './documents.ts';
 import { CatalogError, type CatalogProblem } from './errors.ts';
-import { readLayers, resolveImage, type LayerFile } from './layers.ts';
+import { readLayers, resolveImage, type LayerFile } from '../../oci/index.ts';
 
 /** Bundle images are small; anything bigger than this (compressed layers or unpacked files) is refused. */
 export const MAX_BUNDLE_BYTES = 16 << 20;

@@ -1,6 +1,6 @@
 import type { RegistryClient } from '../../oci/index.ts';
 import { isDocumentFile } from './documents.ts';
-import { readLayers, resolveImage } from './layers.ts';
+import { readLayers, resolveImage } from '../../oci/index.ts';
 
 /** The image label naming the FBC root inside a catalog image (olm.md §5.1). */
 export const CONFIGS_LABEL = 'operators.operatorframework.io.index.configs.v1';

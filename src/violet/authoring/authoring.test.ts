@@ -14,7 +14,7 @@ const tmp = (p: string) => mkdtempSync(join(tmpdir(), p));
 test('every example builds into a consistent package with the documented metadata', async () => {
   const out = tmp('ex-out-');
   const files = await buildExamples(EXAMPLES, out, tmp('ex-work-'));
-  assert.equal(files.length, 7);
+  assert.equal(files.length, 10);
   const byName = new Map<string, Awaited<ReturnType<typeof checkPackage>>>();
   for (const f of files) byName.set(`${(await checkPackage(f)).name}@${(await readPackageManifest(f)).version}`, await readPackageManifest(f));
   const byType = new Map([['bundle', byName.get('demo-operator@0.1.0')!], ['plugin', byName.get('demo-plugin@4.0.4')!], ['chart', byName.get('demo-chart@1.2.0')!]]);

@@ -1,8 +1,9 @@
 import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import { Parser, type ReadEntry } from 'tar';
-import type { Descriptor, RegistryClient } from '../../oci/index.ts';
-import { OciError } from '../../oci/index.ts';
+import type { Descriptor } from './types.ts';
+import type { RegistryClient } from './client.ts';
+import { OciError } from './errors.ts';
 
 /** An image's manifest, resolved to one platform, and its parsed config. */
 export interface ResolvedImage {
