@@ -12,3 +12,5 @@ export { createInformer, Informer } from './informer.ts';
 export type { InformerEvent, InformerHandler, InformerOptions } from './informer.ts';
 export { createController, objectKey, splitKey } from './controller.ts';
 export type { Controller, ControllerOptions, Reconcile, ReconcileResult } from './controller.ts';
+export { createRestMapper, waitForEstablished } from './discovery.ts';
+export type { RestMapper } from './discovery.ts';
