@@ -17,7 +17,8 @@ import { ADMIN_ROLE, UserStore } from './users.ts';
 import { buildKubeconfig } from './kubeconfig.ts';
 import { CLUSTER_CRD, GLOBAL_CLUSTER_LABELS, clusterObject } from './clusters.ts';
 import { ARTIFACT_CRDS } from '../artifacts/index.ts';
-import { GLOBAL_PLUGIN_CRDS } from '../plugins/index.ts';
+import { AGENT_CRDS, startClusterAgent } from '../agent/index.ts';
+import { GLOBAL_PLUGIN_CRDS, startPluginCenter } from '../plugins/index.ts';
 import { DEFAULT_CATALOG_SOURCES, OLM_CRDS, startPackageServer } from '../olm/index.ts';
 import { startOlm } from '../olm/operators/index.ts';
 import { createCatalogSourceContent } from '../olm/catalogsource/index.ts';
@@ -26,14 +27,15 @@ import type { PackageServer } from '../olm/index.ts';
 import { createKubeClient } from '../kube/index.ts';
 import { createRegistryClient } from '../oci/index.ts';
 import { createRegistry } from '../registry/index.ts';
+import { CHART_CRDS, createChartRepository, isChartRepositoryPath } from '../charts/index.ts';
 import type { Registry, RegistryAuth } from '../registry/index.ts';
 import { isPlatformAdmin } from './users.ts';
 import { OPERATOR_UPGRADES_PATH, handleOperatorUpgrades } from './upgrades-endpoint.ts';
 
 /** Every cluster's platform CRDs, by component. */
-const PLATFORM_CRDS: KubeObject[] = [...ARTIFACT_CRDS, ...OLM_CRDS];
+const PLATFORM_CRDS: KubeObject[] = [...ARTIFACT_CRDS, ...OLM_CRDS, ...AGENT_CRDS];
 /** CRDs only the global cluster serves (cluster plugins are published there). */
-const GLOBAL_CRDS: KubeObject[] = [...GLOBAL_PLUGIN_CRDS];
+const GLOBAL_CRDS: KubeObject[] = [...GLOBAL_PLUGIN_CRDS, ...CHART_CRDS];
 
 export interface UpOptions {
   dataDir: string;
@@ -92,7 +94,9 @@ export async function startPlatform(opts: UpOptions): Promise<Platform> {
     minRequestTimeoutSeconds: opts.minRequestTimeoutSeconds,
   });
   apiRef.current = api;
-  const registry = createRegistry({ root: join(dataDir, 'registry'), auth: registryAuth(users), anonymousPull: opts.anonymousPull ?? false, onError: (err) => log(`registry error: ${(err as Error).stack ?? err}`) });
+  const registry = createRegistry({ root: join(dataDir, 'registry'), auth: registryAuth(users), anonymousPull: opts.anonymousPull ?? false, onError: (err) => log(`registry error: ${(err as Error).stack ?? err}`), onManifest: (event) => charts.onManifest(event) });
+  const charts = createChartRepository({ root: join(dataDir, 'charts'), auth: registryAuth(users), anonymousGet: opts.anonymousPull ?? false, registry: registry.content, onError: (what, err) => log(`charts: ${what}: ${(err as Error).message}`) });
+  await charts.start();
   await api.start();
   await bootstrapGlobal(api);
   const server = createSecureServer({ cert: tls.cert, key: tls.key, allowHTTP1: true }, (req, res) => route(req as unknown as IncomingMessage, res as unknown as ServerResponse));
@@ -104,6 +108,7 @@ export async function startPlatform(opts: UpOptions): Promise<Platform> {
     if (path === '/platform/v1/registry/gc') return void handleRegistryGc(users, registry, req, res).catch((err) => sendPlain(res, 500, String(err)));
     if (OPERATOR_UPGRADES_PATH.test(path)) return void handleOperatorUpgrades(users, (c) => clusterServices.client?.(c), req, res).catch((err) => sendPlain(res, 500, String(err)));
     if (path === '/v2' || path.startsWith('/v2/')) return void registry.handle(req, res).catch((err) => sendPlain(res, 500, String(err)));
+    if (isChartRepositoryPath(path)) return void charts.handle(req, res).catch((err) => sendPlain(res, 500, String(err)));
     api.handle(req, res);
   }
   trackConnections(server);
@@ -115,6 +120,7 @@ export async function startPlatform(opts: UpOptions): Promise<Platform> {
   writeRuntime(dataDir, { pid: process.pid, host, port, url, startedAt: new Date().toISOString() });
   // Per-cluster services that talk to the platform through its API (packageserver now; OLM operators next).
   const services = new AbortController();
+  await charts.watchChartRepos(createKubeClient({ server: url, token: admin.token, ca: tls.ca, userAgent: 'marketplace-charts' }), url, services.signal);
   const packageServers: PackageServer[] = [];
   const registryClient = createRegistryClient({ registry: `${host}:${port}`, ca: tls.ca, credentials: { token: admin.token }, userAgent: 'marketplace-packageserver' });
   const clusterUrl = (cluster: string) => (cluster === 'global' ? url : `${url}/kubernetes/${encodeURIComponent(cluster)}`);
@@ -128,8 +134,18 @@ export async function startPlatform(opts: UpOptions): Promise<Platform> {
     packageServers.push(await startPackageServer({ kube, registry: registryClient, signal: services.signal, images }));
     await startOlm({ kube, registry: registryClient, images, signal: services.signal, onError: (what, err) => log(`${cluster}: ${what}: ${(err as Error).message}`) });
     await createNodeSimulator({ kube, registry: registryClient, signal: services.signal }).start();
+    // The cluster agent: AppReleases (what cluster plugins install) → rendered, applied, pruned objects.
+    await startClusterAgent({ kube, registry: registryClient, ca: tls.ca, signal: services.signal, onError: (what, err) => log(`${cluster}: ${what}: ${(err as Error).message}`) });
   };
   for (const cluster of clusterNames) await clusterServices.start(cluster);
+  // The plugin center (global): ModuleConfigs per published plugin version, ModuleInfo installs via AppReleases.
+  const pluginClients = new Map<string, KubeClient>();
+  const pluginClusterClient = (cluster: string) => {
+    if (!clusterNames.has(cluster)) return undefined;
+    if (!pluginClients.has(cluster)) pluginClients.set(cluster, createKubeClient({ server: clusterUrl(cluster), token: admin.token, ca: tls.ca, userAgent: 'marketplace-plugins' }));
+    return pluginClients.get(cluster);
+  };
+  await startPluginCenter({ kube: pluginClusterClient('global')!, registry: registryClient, clusterClient: pluginClusterClient, facts: { registryAddress: `${host.includes(':') ? `[${host}]` : host}:${port}` }, signal: services.signal, onError: (what, err) => log(`plugins: ${what}: ${(err as Error).message}`) });
   return {
     url,
     port,

@@ -49,7 +49,7 @@ export function createModulePluginController(opts: ModulePluginControllerOptions
     }
     const name = `${plugin.metadata.name}-${version}`;
     const existing = inf.configs.get(name);
-    if (mc && (!existing || JSON.stringify(existing.spec) !== JSON.stringify(mc.spec) || JSON.stringify(existing.metadata.labels) !== JSON.stringify(mc.metadata.labels))) {
+    if (mc && (!existing || JSON.stringify(existing.spec) !== JSON.stringify(mc.spec) || Object.entries(mc.metadata.labels ?? {}).some(([k, v]) => existing.metadata.labels?.[k] !== v))) {
       await kube.apply(MODULE_CONFIGS, mc, FIELD_MANAGER);
     }
     if (!mc && !existing) return false;

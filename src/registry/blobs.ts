@@ -1,5 +1,6 @@
 /** Blob endpoints: HEAD/GET (with Range)/DELETE, and upload sessions (POST, PATCH, GET, PUT, DELETE, mount). */
 import type { FileHandle } from 'node:fs/promises';
+import type { ServerHttp2Stream } from 'node:http2';
 import { open } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import type { Deps } from './deps.ts';
@@ -36,12 +37,28 @@ export async function getBlob(ctx: Ctx, deps: Deps, name: string, d: Digest): Pr
     if (range) headers['Content-Range'] = `bytes ${start}-${end}/${size}`;
     headers['Content-Length'] = Math.max(end - start + 1, 0);
     if (ctx.method === 'HEAD' || size === 0) return send(ctx, range ? 206 : 200, headers);
-    ctx.res.writeHead(range ? 206 : 200, { 'Docker-Distribution-API-Version': 'registry/2.0', ...headers });
+    const all = { 'Docker-Distribution-API-Version': 'registry/2.0', ...headers };
+    const h2 = (ctx.res as unknown as { stream?: ServerHttp2Stream }).stream;
+    if (h2 && typeof h2.respondWithFD === 'function') return await respondWithFile(h2, fh, range ? 206 : 200, all, start, end - start + 1);
+    ctx.res.writeHead(range ? 206 : 200, all);
     const stream = fh.createReadStream({ start, end, autoClose: false, highWaterMark: 1 << 20 });
     await pipeline(stream, ctx.res).catch(() => ctx.res.destroy()); // the client went away mid-body
   } finally {
     await fh.close();
   }
+}
+
+/**
+ * HTTP/2: nghttp2 reads the body straight from the file descriptor (no JS stream in between); resolves when
+ * the stream is done so the handle can be closed.
+ */
+function respondWithFile(h2: ServerHttp2Stream, fh: FileHandle, status: number, headers: Record<string, string | number>, offset: number, length: number): Promise<void> {
+  return new Promise((resolve) => {
+    h2.once('close', resolve);
+    h2.once('error', () => resolve());
+    const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+    h2.respondWithFD(fh.fd, { ':status': status, ...lower }, { offset, length, waitForTrailers: false });
+  });
 }
 
 /** Parses one `bytes=` range (RFC 9110 §14.1.2); several ranges are ignored (a full 200 is allowed). */

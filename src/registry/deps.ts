@@ -3,6 +3,7 @@ import type { AuthConfig } from './auth.ts';
 import type { SharedLock } from './lock.ts';
 import type { Store } from './store.ts';
 import type { Uploads } from './uploads.ts';
+import type { ManifestEvent } from './types.ts';
 
 /** Handler dependencies. */
 export interface Deps {
@@ -14,4 +15,6 @@ export interface Deps {
   maxManifestBytes: number;
   /** Records digests a write just referenced or linked, so a GC sweep running now keeps them. */
   noteReferenced(digests: Iterable<string>): void;
+  /** Tells the `onManifest` listener (never throws). */
+  notify(event: ManifestEvent): Promise<void>;
 }

@@ -22,10 +22,11 @@ import { deleteManifest, getManifest, listCatalog, listReferrers, listTags, putM
 import type { Route } from './names.ts';
 import { parseRoute } from './names.ts';
 import { Store } from './store.ts';
-import type { Registry, RegistryOptions } from './types.ts';
+import type { ManifestEvent, Registry, RegistryOptions } from './types.ts';
+import { createContentView } from './content.ts';
 import { Uploads } from './uploads.ts';
 
-export type { GcOptions, GcResult, Registry, RegistryAuth, RegistryIdentity, RegistryOptions } from './types.ts';
+export type { GcOptions, GcResult, ManifestEvent, Registry, RegistryAuth, RegistryContent, RegistryIdentity, RegistryOptions } from './types.ts';
 export type { RegistryErrorCode } from './errors.ts';
 export { RegistryError } from './errors.ts';
 
@@ -38,7 +39,14 @@ export function createRegistry(options: RegistryOptions): Registry {
   const uploads = new Uploads(store, commitLock);
   const collector = new Collector(store, uploads, commitLock);
   const auth: AuthConfig = { auth: options.auth, anonymousPull: options.anonymousPull ?? false, service: options.service ?? 'marketplace', tokenTtlSeconds: options.tokenTtlSeconds ?? 900 };
-  const deps: Deps = { store, uploads, commitLock, auth, maxManifestBytes: options.maxManifestBytes ?? 4 * 1024 * 1024, noteReferenced: (d) => collector.noteReferenced(d) };
+  const notify = async (event: ManifestEvent) => {
+    try {
+      await options.onManifest?.(event);
+    } catch (err) {
+      options.onError?.(err, { method: event.action === 'put' ? 'PUT' : 'DELETE', path: `/v2/${event.name}/manifests/${event.digest ?? event.tags[0]}` });
+    }
+  };
+  const deps: Deps = { store, uploads, commitLock, auth, maxManifestBytes: options.maxManifestBytes ?? 4 * 1024 * 1024, noteReferenced: (d) => collector.noteReferenced(d), notify };
   const ready = mkdir(options.root, { recursive: true });
 
   return {
@@ -58,6 +66,7 @@ export function createRegistry(options: RegistryOptions): Registry {
       return true;
     },
     collectGarbage: (gcOptions) => ready.then(() => collector.collect(gcOptions)),
+    content: createContentView(store),
     async close() {
       await collector.idle();
       uploads.clear();

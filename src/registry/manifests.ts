@@ -57,6 +57,7 @@ export async function putManifest(ctx: Ctx, deps: Deps, name: string, ref: Refer
     if (subject) await deps.store.addReferrer(name, subject, d, referrerDescriptor(doc, mediaType, d.value, bytes.length));
     deps.noteReferenced([d.value, ...referencedBlobs(doc).map((r) => r.digest), ...referencedManifests(doc).map((r) => r.digest)]);
   });
+  await deps.notify({ action: 'put', name, digest: d.value, mediaType, tags, manifest: doc });
   const headers: Record<string, string> = { Location: `/v2/${name}/manifests/${d.value}`, 'Docker-Content-Digest': d.value };
   if (subject) headers['OCI-Subject'] = subject.value;
   if ('digest' in ref && tags.length > 0) headers['OCI-Tag'] = tags.join(', ');
@@ -126,6 +127,7 @@ async function verifyReferences(deps: Deps, name: string, doc: Record<string, un
 export async function deleteManifest(ctx: Ctx, deps: Deps, name: string, ref: Reference): Promise<void> {
   if ('tag' in ref) {
     if (!(await deps.store.deleteTag(name, ref.tag))) throw manifestUnknown(name, ref);
+    await deps.notify({ action: 'delete', name, tags: [ref.tag] });
     return send(ctx, 202, {});
   }
   const d = ref.digest;
@@ -133,11 +135,13 @@ export async function deleteManifest(ctx: Ctx, deps: Deps, name: string, ref: Re
   if (!meta) throw manifestUnknown(name, ref);
   const doc = JSON.parse((await readFile(deps.store.blobPath(d))).toString('utf8')) as Record<string, unknown>;
   await deps.store.deleteManifest(name, d);
+  const removed: string[] = [];
   for (const tag of await deps.store.listTags(name)) {
-    if ((await deps.store.resolveTag(name, tag))?.value === d.value) await deps.store.deleteTag(name, tag);
+    if ((await deps.store.resolveTag(name, tag))?.value === d.value && (await deps.store.deleteTag(name, tag))) removed.push(tag);
   }
   const subject = tryParseDigest((doc.subject as { digest?: unknown } | undefined)?.digest);
   if (subject) await deps.store.removeReferrer(name, subject, d);
+  await deps.notify({ action: 'delete', name, digest: d.value, tags: removed });
   send(ctx, 202, {});
 }
 

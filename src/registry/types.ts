@@ -1,5 +1,6 @@
 /** Public types of the registry component (re-exported by index.ts). */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
 
 /** Who is calling, as far as the registry cares. */
 export interface RegistryIdentity {
@@ -32,6 +33,30 @@ export interface RegistryOptions {
   tokenTtlSeconds?: number;
   /** Receives unexpected errors (500s); default: ignored. */
   onError?: (err: unknown, context: { method: string; path: string }) => void;
+  /**
+   * Told after a manifest was stored (and tagged) or deleted/untagged, before the client gets its answer, so an
+   * in-process listener (the chart repository lists Helm OCI charts) is current when the push returns. Errors
+   * go to `onError`; they never fail the request.
+   */
+  onManifest?: (event: ManifestEvent) => void | Promise<void>;
+}
+
+/** A manifest write: `put` (with the parsed document and the tags now pointing at it) or `delete`. */
+export type ManifestEvent =
+  | { action: 'put'; name: string; digest: string; mediaType: string; tags: string[]; manifest: Record<string, unknown> }
+  /** `digest` is set when the manifest itself went (its tags with it); only `tags` when a tag was removed. */
+  | { action: 'delete'; name: string; digest?: string; tags: string[] };
+
+/** Read-only access to stored content for in-process components (no auth: callers decide who may see what). */
+export interface RegistryContent {
+  /** Repositories that hold manifests, ASCII-sorted. */
+  listRepositories(): Promise<string[]>;
+  /** Tags of a repository, ASCII-sorted (empty when it does not exist). */
+  listTags(name: string): Promise<string[]>;
+  /** The manifest a tag or digest names in the repository, exact bytes. */
+  getManifest(name: string, reference: string): Promise<{ digest: string; mediaType: string; bytes: Buffer } | undefined>;
+  /** A blob the repository serves: its size and a stream of its bytes. */
+  openBlob(name: string, digest: string): Promise<{ size: number; stream: Readable } | undefined>;
 }
 
 /** Options of {@link Registry.collectGarbage}. */
@@ -57,6 +82,8 @@ export interface Registry {
   handle(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
   /** Deletes blobs no manifest references (and stale uploads); safe while pushes run; returns what it removed. */
   collectGarbage(options?: GcOptions): Promise<GcResult>;
+  /** Read-only view of the stored content (see {@link RegistryContent}). */
+  content: RegistryContent;
   /** Waits for a running GC and drops in-memory state; in-flight uploads can resume after a restart. */
   close(): Promise<void>;
 }

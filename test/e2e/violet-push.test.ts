@@ -33,7 +33,7 @@ after(async () => {
 test('violet push DIR: images land in the registry and Artifacts/ArtifactVersions in both clusters', async () => {
   const r = await violet(['push', pkgDir, ...platformFlags(), '--clusters', 'global,business']);
   assert.equal(r.code, 0, r.stdout + r.stderr);
-  assert.match(r.stdout, /7 succeeded, 0 failed/);
+  assert.match(r.stdout, /10 succeeded, 0 failed/);
   assert.match(r.stderr, /moduleplugin demo-plugin has been updated successfully/);
   const host = new URL(p.url).host;
   const inspect = await run('skopeo', ['inspect', '--raw', '--cert-dir', join(p.dataDir, 'certs'), '--creds', `admin:${PW}`, `docker://${host}/demo/demo-operator:v0.1.0`], { env: { PATH: process.env.PATH, HOME: p.home } });

@@ -47,10 +47,10 @@ export function registerPush(program: Command): void {
     .option('--plain', 'the registry speaks plain HTTP instead of HTTPS')
     .option('--clusters <names>', 'target clusters for operators and charts, comma separated (ignored for plugins)', 'global')
     .option('--target-catalog-source <name>', 'catalog source for operators', 'platform')
-    .option('--target-chartrepo <name>', 'chart repository for charts', 'public-charts')
+    .option('--target-chartrepo <name>', 'chart repository that chart packages are uploaded to', 'public-charts')
     .option('--skip-push', 'do not push images, only create the resources')
     .option('--skip-crs', 'only push images, do not create resources')
-    .option('--force', 'overwrite tags that already point at different content')
+    .option('--force', 'overwrite tags and chart versions that already hold different content')
     .option('--concurrency <n>', 'parallel blob uploads', '4')
     .action(async (path: string, flags: PushFlags) => {
       const outcomes = await runPush(path, flags);

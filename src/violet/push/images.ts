@@ -33,6 +33,11 @@ export interface ImagePushOptions {
   concurrency?: number;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Spool big blobs to temp files while the archive stream moves on, so several uploads run at once
+   * (default true). Off: each big blob streams straight from the archive into its upload, one at a time.
+   */
+  readAhead?: boolean;
 }
 
 type Blob = NonNullable<PackageImage['blobs']>[number];
@@ -81,7 +86,8 @@ async function uploadPass(opts: ImagePushOptions, needs: Map<string, Need>, want
   const { client, signal } = opts;
   const failed = new Map<string, string>();
   const inFlight = new Set<Promise<void>>();
-  const dir = spool ? await mkdtemp(join(tmpdir(), 'violet-push-')) : '';
+  const readAhead = spool || opts.readAhead !== false;
+  const dir = readAhead ? await mkdtemp(join(tmpdir(), 'violet-push-')) : '';
   const track = (digest: string, job: Promise<void>) => {
     const wrapped = job.catch((err: Error) => void failed.set(digest, err.message)).finally(() => inFlight.delete(wrapped));
     inFlight.add(wrapped);
@@ -93,8 +99,10 @@ async function uploadPass(opts: ImagePushOptions, needs: Map<string, Need>, want
       const need = needs.get(digest);
       const stream = entry.stream as unknown as NodeJS.ReadableStream;
       if (!need && !wanted.has(digest)) return drain(stream);
-      if (!need || entry.size <= MEMORY_BLOB_MAX || spool) {
-        const source = await spoolEntry(stream, entry.size, join(dir || tmpdir(), digest.replace(':', '-')), spool || entry.size <= MEMORY_BLOB_MAX);
+      if (!need || entry.size <= MEMORY_BLOB_MAX || readAhead) {
+        // The pool bounds how many spooled blobs wait on disk (page cache) at once.
+        if (need && readAhead) while (inFlight.size >= (opts.concurrency ?? 4)) await Promise.race(inFlight);
+        const source = await spoolEntry(stream, entry.size, join(dir || tmpdir(), digest.replace(':', '-')), readAhead || entry.size <= MEMORY_BLOB_MAX);
         if (wanted.has(digest)) manifests.set(digest, await bufferOf(source));
         if (!need) return;
         while (inFlight.size >= (opts.concurrency ?? 4)) await Promise.race(inFlight);

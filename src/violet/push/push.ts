@@ -8,6 +8,7 @@ import { readPackageManifest } from '../../packages/reader.ts';
 import type { ImagePushSummary, ImageTarget } from './images.ts';
 import { pushPackageImages } from './images.ts';
 import type { PlatformSession } from './platform.ts';
+import { readPackagedChart, refuseChartConflict, uploadChart } from './chart.ts';
 import { ARTIFACTS, ARTIFACT_VERSIONS, MODULE_PLUGINS, buildArtifact, buildArtifactVersion, buildModulePlugin } from './register.ts';
 
 export interface PushSettings {
@@ -43,9 +44,15 @@ export async function pushPackage(file: string, s: PushSettings): Promise<PushOu
     const manifest = await readPackageManifest(file, s.signal);
     outcome.manifest = manifest;
     const targets = manifest.images.map((image) => toTarget(image, s.repositoryPrefix));
+    const chart = manifest.type === 'chart' && !s.skipPush ? await readPackagedChart(file, manifest, s.signal) : undefined;
     if (!s.skipPush) {
+      if (chart && !s.force) await refuseChartConflict(s.session!, s.chartRepo, manifest, chart);
       if (!s.force) await refuseRetag(s.client!, targets);
       outcome.images = await pushPackageImages({ file, manifest, client: s.client!, targets, concurrency: s.concurrency, signal: s.signal, onProgress: (d, t) => s.onProgress?.(file, d, t) });
+    }
+    if (chart) {
+      const done = await uploadChart(s.session!, s.chartRepo, chart, s.force);
+      s.log(`chart ${manifest.chart!.chartName} ${manifest.chart!.chartVersion} ${done === 'unchanged' ? 'is already in' : done === 'replaced' ? 'replaced in' : 'uploaded to'} chart repository ${s.chartRepo}`);
     }
     if (!s.skipCRs) outcome.registered = await register(manifest, targets, s);
   } catch (err) {
