@@ -25,6 +25,9 @@ export interface ClusterAgentOptions {
   signal: AbortSignal;
   /** PEM CA for HTTPS chart repositories and other registries (the platform CA). */
   ca?: string | Buffer;
+  /** Credentials for the platform's own HTTP chart repositories (`/charts/<repo>`): token and `https://host:port`. */
+  platformToken?: string;
+  platformOrigin?: string;
   /** The helm binary (default: `helm` on PATH, else `.tools/bin/helm`). */
   helmPath?: string;
   /** Reconcile errors (a chart that failed is also in the AppRelease status). */
@@ -49,7 +52,7 @@ export interface ClusterAgent {
 export async function startClusterAgent(opts: ClusterAgentOptions): Promise<ClusterAgent> {
   const { kube, signal } = opts;
   let helm = opts.helmPath;
-  const charts = createChartFetcher({ registry: opts.registry, ca: opts.ca });
+  const charts = createChartFetcher({ registry: opts.registry, ca: opts.ca, platformToken: opts.platformToken, platformOrigin: opts.platformOrigin });
   signal.addEventListener('abort', () => charts.close(), { once: true });
   const mapper = createRestMapper(kube);
   const planner = createPlanner({ charts, mapper, helm: () => (helm ??= resolveHelm()) });

@@ -31,6 +31,10 @@ export interface ChartFetcherOptions {
   ca?: string | Buffer;
   /** Archives kept in memory (default 64). */
   cacheSize?: number;
+  /** A bearer token sent to HTTP chart repositories on `platformOrigin` (the platform's own chart repository). */
+  platformToken?: string;
+  /** `https://host:port` of the platform; other origins never see the token. */
+  platformOrigin?: string;
 }
 
 /** Fetches chart archives; errors name the chart and where it was looked for. */
@@ -74,7 +78,8 @@ export function createChartFetcher(opts: ChartFetcherOptions): ChartFetcher {
   };
   return {
     async fetch(loc, signal) {
-      return isHttpRepository(loc.repoURL) ? fetchFromHttpRepo(loc, opts.ca, cached, signal) : fetchFromOci(loc, clientFor, cached, signal);
+      const auth = (url: URL) => (opts.platformToken && url.origin === opts.platformOrigin ? `Bearer ${opts.platformToken}` : undefined);
+      return isHttpRepository(loc.repoURL) ? fetchFromHttpRepo(loc, { ca: opts.ca, auth }, cached, signal) : fetchFromOci(loc, clientFor, cached, signal);
     },
     close() {
       for (const c of clients.values()) c.close();
@@ -121,12 +126,17 @@ interface IndexEntry {
   digest?: string;
 }
 
-async function fetchFromHttpRepo(loc: ChartLocation, ca: string | Buffer | undefined, cached: Cached, signal?: AbortSignal): Promise<ChartArchive> {
+interface HttpOptions {
+  ca?: string | Buffer;
+  auth: (url: URL) => string | undefined;
+}
+
+async function fetchFromHttpRepo(loc: ChartLocation, http: HttpOptions, cached: Cached, signal?: AbortSignal): Promise<ChartArchive> {
   const base = loc.repoURL.replace(/\/+$/, '') + '/';
   const indexUrl = new URL('index.yaml', base);
   let index: { entries?: Record<string, IndexEntry[]> };
   try {
-    index = (parseYaml((await httpGet(indexUrl, ca, signal)).toString('utf8')) ?? {}) as typeof index;
+    index = (parseYaml((await httpGet(indexUrl, http, signal)).toString('utf8')) ?? {}) as typeof index;
   } catch (err) {
     throw new ChartFetchError(`cannot read chart repository index ${indexUrl.href}: ${(err as Error).message}`);
   }
@@ -139,7 +149,7 @@ async function fetchFromHttpRepo(loc: ChartLocation, ca: string | Buffer | undef
   const url = new URL(entry.urls[0], base);
   const load = async () => {
     try {
-      return await httpGet(url, ca, signal);
+      return await httpGet(url, http, signal);
     } catch (err) {
       throw new ChartFetchError(`cannot download chart "${loc.name}" ${loc.version} from ${url.href}: ${(err as Error).message}`);
     }
@@ -150,14 +160,17 @@ async function fetchFromHttpRepo(loc: ChartLocation, ca: string | Buffer | undef
 }
 
 /** GET with the platform CA (fetch cannot take a CA without undici's dispatcher). Follows one redirect hop at a time. */
-function httpGet(url: URL, ca: string | Buffer | undefined, signal?: AbortSignal, redirects = 5): Promise<Buffer> {
+function httpGet(url: URL, http: HttpOptions, signal?: AbortSignal, redirects = 5): Promise<Buffer> {
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  const headers: Record<string, string> = { 'User-Agent': 'marketplace-agent' };
+  const auth = http.auth(url);
+  if (auth) headers.Authorization = auth;
   return new Promise((resolve, reject) => {
-    const req = send(url, { method: 'GET', ca, signal, timeout: 30_000, headers: { 'User-Agent': 'marketplace-agent' } }, (res) => {
+    const req = send(url, { method: 'GET', ca: http.ca, signal, timeout: 30_000, headers }, (res) => {
       const status = res.statusCode ?? 0;
       if (status >= 300 && status < 400 && res.headers.location && redirects > 0) {
         res.resume();
-        return void httpGet(new URL(res.headers.location, url), ca, signal, redirects - 1).then(resolve, reject);
+        return void httpGet(new URL(res.headers.location, url), http, signal, redirects - 1).then(resolve, reject);
       }
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));

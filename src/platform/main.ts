@@ -9,6 +9,7 @@ import { startPlatform } from './up.ts';
 import { platformRequest } from './client.ts';
 import { buildKubeconfig } from './kubeconfig.ts';
 import { clusterObject, parseLabels } from './clusters.ts';
+import { registerPortal } from '../portal/index.ts';
 
 const program = new Command('marketplace').description('The Marketplace platform: Kubernetes-compatible API server with OperatorHub, Cluster Plugins, registry and chart repository.');
 
@@ -150,6 +151,8 @@ async function waitForCluster(dataDir: string, name: string): Promise<void> {
   }
   throw new Error(`cluster "${name}" was registered but did not become ready in 5s`);
 }
+
+registerPortal(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof StatusError) console.error(`Error from server (${err.reason}): ${err.message}`);

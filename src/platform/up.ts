@@ -135,7 +135,7 @@ export async function startPlatform(opts: UpOptions): Promise<Platform> {
     await startOlm({ kube, registry: registryClient, images, signal: services.signal, onError: (what, err) => log(`${cluster}: ${what}: ${(err as Error).message}`) });
     await createNodeSimulator({ kube, registry: registryClient, signal: services.signal }).start();
     // The cluster agent: AppReleases (what cluster plugins install) → rendered, applied, pruned objects.
-    await startClusterAgent({ kube, registry: registryClient, ca: tls.ca, signal: services.signal, onError: (what, err) => log(`${cluster}: ${what}: ${(err as Error).message}`) });
+    await startClusterAgent({ kube, registry: registryClient, ca: tls.ca, platformToken: admin.token, platformOrigin: new URL(url).origin, signal: services.signal, onError: (what, err) => log(`${cluster}: ${what}: ${(err as Error).message}`) });
   };
   for (const cluster of clusterNames) await clusterServices.start(cluster);
   // The plugin center (global): ModuleConfigs per published plugin version, ModuleInfo installs via AppReleases.

@@ -9,6 +9,7 @@ const COMMANDS: Record<string, () => Promise<(program: Command) => void>> = {
   create: async () => (await import('./commands/package.ts')).registerPackage,
   push: async () => (await import('./commands/push.ts')).registerPush,
   list: async () => (await import('./commands/list.ts')).registerList,
+  ac: async () => (await import('./commands/ac.ts')).registerAc,
 };
 
 /**

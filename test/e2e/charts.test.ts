@@ -160,3 +160,33 @@ test('/api/<repo>/charts and the Kubernetes core API share /api without confusio
   assert.ok(charts.json['demo-chart']);
   assert.match(ok(await p.kubectl(['get', 'ns', 'default']), 'kubectl get ns'), /default\s+Active/);
 });
+
+test('the cluster agent installs a chart from public-charts by name and version (Helm HTTP repository)', async () => {
+  // demo-chart 1.2.0 is in public-charts since the violet push test above.
+  const appRelease = `apiVersion: operator.alauda.io/v1alpha1
+kind: AppRelease
+metadata:
+  name: demo-from-repo
+  namespace: default
+spec:
+  destination: {cluster: global, namespace: default}
+  source:
+    repoURL: ${p.url}/charts/public-charts
+    charts:
+    - {name: demo-chart, releaseName: demo, targetRevision: 1.2.0, values: {message: from the chart repository}}
+`;
+  ok(await p.kubectl(['apply', '-f', '-'], appRelease), 'apply AppRelease');
+  const deadline = Date.now() + 20_000;
+  let message = '';
+  while (Date.now() < deadline && !message) {
+    const r = await p.kubectl(['-n', 'default', 'get', 'configmap', 'demo-config', '-o', 'jsonpath={.data.message}']);
+    message = r.code === 0 ? r.stdout : '';
+    if (!message) await new Promise((res) => setTimeout(res, 200));
+  }
+  assert.equal(message, 'from the chart repository', ok(await p.kubectl(['-n', 'default', 'get', 'ars', 'demo-from-repo', '-o', 'yaml']), 'ars'));
+  const ars = JSON.parse(ok(await p.kubectl(['-n', 'default', 'get', 'ars', 'demo-from-repo', '-o', 'json']), 'ars'));
+  assert.equal(ars.status.charts['demo-chart'].phase, 'Success');
+  assert.equal(ars.status.charts['demo-chart'].installedRevision, '1.2.0');
+  ok(await p.kubectl(['-n', 'default', 'delete', 'ars', 'demo-from-repo', '--wait=true', '--timeout=20s']), 'delete');
+  assert.notEqual((await p.kubectl(['-n', 'default', 'get', 'configmap', 'demo-config'])).code, 0, 'uninstalled');
+});

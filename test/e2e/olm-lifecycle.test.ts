@@ -16,6 +16,9 @@ before(async () => {
   pkgs = mkdtempSync(join(tmpdir(), 'mp-olm-life-'));
   await buildExamples(join(ROOT, 'examples'), pkgs, mkdtempSync(join(tmpdir(), 'mp-olm-life-work-')));
   for (const f of ['harbor-ce-operator.stable.ALL.v2.12.10.tgz', 'clickhouse-operator.stable.ALL.v0.18.2.tgz']) await violetPush(p, join(pkgs, f), PW);
+  // These tests install the same operators cluster-wide in several namespaces, which real clusters never do:
+  // without copied CSVs (OLMConfig, as large clusters run) each namespace shows only its own.
+  ok(await p.kubectl(['apply', '-f', tempFile('olmconfig.yaml', 'apiVersion: operators.coreos.com/v1\nkind: OLMConfig\nmetadata: {name: cluster}\nspec: {features: {disableCopiedCSVs: true}}\n')]), 'olmconfig');
 });
 after(async () => {
   await p.stop();

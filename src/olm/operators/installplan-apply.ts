@@ -54,7 +54,10 @@ export function createStepApplier(kube: KubeClient, opts: StepApplierOptions = {
         const body: KubeObject = { ...obj, metadata: { ...obj.metadata } };
         if (ref.namespaced) body.metadata.namespace = namespace;
         else delete body.metadata.namespace;
-        const existed = (await kube.tryGet(ref, name, ref.namespaced ? namespace : undefined)) !== undefined;
+        const current = await kube.tryGet(ref, name, ref.namespaced ? namespace : undefined);
+        // A copied CSV (another namespace's AllNamespaces operator) gives way to a real install of the same name.
+        if (current && realKind === 'ClusterServiceVersion' && current.metadata.labels?.['olm.copiedFrom']) await kube.delete(ref, name, namespace);
+        const existed = current !== undefined && !current.metadata.labels?.['olm.copiedFrom'];
         await kube.apply(ref, body, INSTALLPLAN_FIELD_MANAGER);
         if (realKind === 'CustomResourceDefinition' && !(await established(name))) return 'WaitingForApi';
         return existed ? 'Present' : 'Created';

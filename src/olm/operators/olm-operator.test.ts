@@ -27,6 +27,9 @@ before(async () => {
   baseCsv = parse(await readFile(`${DIR}/clickhouse-operator.clusterserviceversion.yaml`, 'utf8')) as Csv;
   await env.kube.create(CRDS, parse(await readFile(`${DIR}/clickhouseinstallations.clickhouse.altinity.com.crd.yaml`, 'utf8')) as KubeObject);
   await createNodeSimulator({ kube: env.kube, registry: env.registry, signal: stop.signal, recheckMs: 200 }).start();
+  // Each test installs the same operator with its own AllNamespaces group: copies would collide, so they are
+  // off here except in the test about them.
+  await env.kube.create(OLM_RESOURCES.OLMConfig, { apiVersion: 'operators.coreos.com/v1', kind: 'OLMConfig', metadata: { name: 'cluster' }, spec: { features: { disableCopiedCSVs: true } } });
   await createOlmOperator({ kube: env.kube, signal: stop.signal, onError: (_k, e) => errors.push(e) }).start();
 });
 after(async () => {
@@ -153,4 +156,31 @@ test('a replacing CSV: the old one goes Replacing → Deleting and is deleted af
   await new Promise((r) => setTimeout(r, 300));
   assert.ok(await env.kube.tryGet(DEPLOYMENTS, 'clickhouse-operator', ns), 'deployment survives the old CSV (adopted)');
   assert.deepEqual(errors.filter((e) => !String(e).includes('conflict') && !String(e).includes('modified')), []);
+});
+
+test('copied CSVs: every other namespace of an AllNamespaces group gets a copy; OLMConfig disableCopiedCSVs removes them', async () => {
+  const copy = () => getCsv('default');
+  const setDisabled = async (disableCopiedCSVs: boolean) => {
+    const cfg = await env.kube.get(OLM_RESOURCES.OLMConfig, 'cluster');
+    await env.kube.request('PUT', env.kube.path(OLM_RESOURCES.OLMConfig, undefined, 'cluster'), { ...cfg, spec: { features: { disableCopiedCSVs } } });
+  };
+  assert.equal(await copy(), undefined, 'no copies while disabled');
+  await setDisabled(false);
+  await waitFor(async () => (await copy())?.status?.phase === 'Succeeded', async () => `copy in default: ${JSON.stringify((await copy())?.status)}`);
+  const c = (await copy())!;
+  // Several test namespaces install this operator with AllNamespaces groups; one of them is the copy's source.
+  const source = c.metadata.labels!['olm.copiedFrom'];
+  assert.match(source, /^ch-/);
+  assert.equal(c.status!.reason, 'Copied');
+  assert.equal(c.status!.message, `The operator is running in ${source} but is managing this namespace`);
+  assert.equal(c.metadata.annotations!['olm.targetNamespaces'], undefined);
+  assert.equal(c.metadata.annotations!['olm.operatorGroup'], 'global');
+  // A copy never runs anything: no Deployment in the target namespace.
+  assert.equal(await env.kube.tryGet(DEPLOYMENTS, 'clickhouse-operator', 'default'), undefined);
+  // Deleting the source deletes its copies.
+  await env.kube.create(NAMESPACES, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'late-namespace' } });
+  await waitFor(async () => !!(await getCsv('late-namespace'))?.metadata.labels?.['olm.copiedFrom']?.startsWith('ch-'), () => 'a new namespace gets the copy');
+  await setDisabled(true);
+  await waitFor(async () => (await copy()) === undefined && (await getCsv('late-namespace')) === undefined, () => 'copies deleted');
+  assert.ok((await getCsv(source))?.metadata.labels?.['olm.copiedFrom'] === undefined, 'the source is untouched');
 });

@@ -10,6 +10,7 @@ import { OLM_RESOURCES } from '../crds/index.ts';
 import { REPLACED_MESSAGE, stepCsv } from './olm-operator-csv.ts';
 import type { CsvWorld } from './olm-operator-csv.ts';
 import { targetNamespaces } from './olm-operator-groups.ts';
+import { COPIED_FROM, syncCopies } from './olm-operator-copies.ts';
 import type { OperatorGroup } from './olm-operator-groups.ts';
 import { applyDeployments, checkDeployments, DEPLOYMENTS, OWNER_LABELS } from './olm-operator-install.ts';
 import { canonical, CSV_PHASE, CSV_REASON, nowTime, setPhase } from './olm-operator-status.ts';
@@ -51,6 +52,7 @@ export function createOlmOperator(opts: OlmOperatorOptions): OlmOperator {
     crds: createInformer(kube, CRDS),
     accounts: createInformer(kube, SERVICE_ACCOUNTS),
     namespaces: createInformer(kube, NAMESPACES),
+    olmConfig: createInformer(kube, OLM_RESOURCES.OLMConfig),
   };
   const world: CsvWorld = {
     csvs: (ns) => inf.csvs.list(ns).filter((c) => !c.metadata.labels?.['olm.copiedFrom']),
@@ -136,27 +138,38 @@ export function createOlmOperator(opts: OlmOperatorOptions): OlmOperator {
 
   let csvs: Controller;
   let groups: Controller;
+  let copies: Controller;
   const enqueueNamespace = (ns: string | undefined) => {
     for (const c of inf.csvs.list(ns)) csvs.enqueue(`${c.metadata.namespace}/${c.metadata.name}`);
+  };
+  /** Copies follow their source: every source CSV (or, for a copy, its source) is re-synced. */
+  const enqueueCopies = (c?: KubeObject) => {
+    const sources = c ? [c] : inf.csvs.list().filter((x) => !x.metadata.labels?.[COPIED_FROM]);
+    for (const x of sources) copies.enqueue(`${x.metadata.labels?.[COPIED_FROM] ?? x.metadata.namespace}/${x.metadata.name}`);
   };
 
   return {
     async start() {
       csvs = createController({ name: 'olm-csv', baseDelayMs: 200, reconcile: (key) => reconcileCsv(splitKey(key).namespace!, splitKey(key).name), onError: opts.onError });
+      copies = createController({ name: 'olm-copied-csvs', baseDelayMs: 200, reconcile: (key) => syncCopies({ kube, ...inf }, splitKey(key).namespace!, splitKey(key).name), onError: opts.onError });
       groups = createController({ name: 'olm-operatorgroup', baseDelayMs: 200, reconcile: (key) => reconcileGroup(splitKey(key).namespace!, splitKey(key).name), onError: opts.onError });
       inf.csvs.on((_ev, c) => {
         csvs.enqueue(`${c.metadata.namespace}/${c.metadata.name}`);
         // The replaced CSV must notice its replacement (→ Replacing), and the other way round.
         enqueueNamespace(c.metadata.namespace);
+        enqueueCopies(c);
       });
       inf.groups.on((_ev, og) => {
         groups.enqueue(`${og.metadata.namespace}/${og.metadata.name}`);
         enqueueNamespace(og.metadata.namespace);
+        for (const c of inf.csvs.list(og.metadata.namespace)) enqueueCopies(c);
       });
       inf.namespaces.on(() => {
         for (const og of inf.groups.list()) if (og.spec?.selector) groups.enqueue(`${og.metadata.namespace}/${og.metadata.name}`);
         enqueueNamespace(undefined);
+        enqueueCopies();
       });
+      inf.olmConfig.on(() => enqueueCopies());
       inf.deployments.on((_ev, d: KubeObject) => {
         const owner = d.metadata.labels?.[OWNER_LABELS.name];
         const ownerNs = d.metadata.labels?.[OWNER_LABELS.namespace];
@@ -169,10 +182,12 @@ export function createOlmOperator(opts: OlmOperatorOptions): OlmOperator {
       await Promise.all(all.map((i) => i.synced));
       groups.start(signal);
       csvs.start(signal);
+      copies.start(signal);
     },
     async idle() {
       await groups.idle();
       await csvs.idle();
+      await copies.idle();
     },
   };
 }
