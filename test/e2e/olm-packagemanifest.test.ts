@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PlatformProcess, ROOT, ok, run, violet } from './harness.ts';
+import { spawn } from 'node:child_process';
+import { KUBECTL, PlatformProcess, ROOT, ok, run, violet } from './harness.ts';
 import { buildExamples } from '../../src/violet/authoring/examples.ts';
 
 const p = new PlatformProcess();
@@ -32,6 +33,23 @@ async function versions(pkg: string): Promise<string> {
   const env = { ...p.env(), PATH: `${join(ROOT, '.tools', 'bin')}:${process.env.PATH}`, PKG: pkg };
   return ok(await run('bash', ['-c', VERSIONS_TABLE], { env }), `versions of ${pkg}`);
 }
+
+test('kubectl get packagemanifests -w sees a pushed package arrive (live watch through the aggregator)', async () => {
+  const watch = spawn(KUBECTL, ['get', 'packagemanifests', '-n', 'default', '-w', '--output-watch-events'], { env: p.env() });
+  let out = '';
+  watch.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  watch.stderr.on('data', (c: Buffer) => (out += c.toString()));
+  try {
+    await new Promise((r) => setTimeout(r, 1000)); // the watch is open (no packages yet)
+    const push = await violet(['push', join(pkgs, 'demo-operator.stable.ALL.v0.1.0.tgz'), '--platform-address', p.url, '--platform-username', 'admin', '--platform-password', PW, '--ca-file', join(p.dataDir, 'ca.crt')]);
+    assert.equal(push.code, 0, push.stdout + push.stderr);
+    const started = Date.now();
+    while (Date.now() - started < 10_000 && !/ADDED\s+demo-operator/.test(out)) await new Promise((r) => setTimeout(r, 100));
+    assert.match(out, /ADDED\s+demo-operator/);
+  } finally {
+    watch.kill();
+  }
+});
 
 test('after violet push, PackageManifests show the documented versions and catalog source', async () => {
   const push = await violet(['push', pkgs, '--platform-address', p.url, '--platform-username', 'admin', '--platform-password', PW, '--ca-file', join(p.dataDir, 'ca.crt')]);

@@ -26,6 +26,7 @@ export class ClusterCatalogs {
   private generation = 0;
   private readonly signal: AbortSignal;
   private readonly images: CatalogSourceContent | undefined;
+  private readonly listeners = new Set<() => void>();
 
   /** `images`: the cluster's CatalogSource content (src/olm/catalogsource); CatalogSources with a pulled image serve that catalog. */
   constructor(kube: KubeClient, registry: RegistryClient | undefined, signal: AbortSignal, images?: CatalogSourceContent) {
@@ -34,10 +35,10 @@ export class ClusterCatalogs {
     this.registry = registry;
     this.signal = signal;
     this.images = images;
-    images?.onChange(() => this.generation++);
-    this.catalogSources.on(() => this.generation++);
+    images?.onChange(() => this.bump());
+    this.catalogSources.on(() => this.bump());
     this.artifactVersions.on((_ev, av) => {
-      this.generation++;
+      this.bump();
       this.unpack(av);
     });
   }
@@ -46,6 +47,17 @@ export class ClusterCatalogs {
     void this.catalogSources.start(this.signal);
     void this.artifactVersions.start(this.signal);
     await Promise.all([this.catalogSources.synced, this.artifactVersions.synced]);
+  }
+
+  /** Calls `listener` after every change of the catalogs (live watches); returns the unsubscribe. */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private bump(): void {
+    this.generation++;
+    for (const l of this.listeners) l();
   }
 
   /** PackageManifests of every catalog (namespace as stored). */
@@ -85,7 +97,7 @@ export class ClusterCatalogs {
     void unpackBundleImage(this.registry, ref.repository, ref.digest, this.signal)
       .then((b) => {
         this.bundles.set(csvName, { csv: b.csv as Record<string, unknown>, properties: b.properties });
-        this.generation++;
+        this.bump();
       })
       .catch(() => undefined)
       .finally(() => this.unpacking.delete(csvName));

@@ -8,7 +8,7 @@ const GV = `${GROUP}/v1`;
 
 /**
  * The packageserver's HTTP API, served behind the API server's APIService aggregation:
- * `packages.operators.coreos.com/v1` PackageManifest (get, list, watch as a snapshot) and the `icon` subresource.
+ * `packages.operators.coreos.com/v1` PackageManifest (get, list, watch) and the `icon` subresource.
  */
 export function packageServerHandler(catalogs: ClusterCatalogs): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
@@ -32,6 +32,7 @@ function route(catalogs: ClusterCatalogs, req: IncomingMessage, res: ServerRespo
   if (resource !== 'packagemanifests') return send(res, 404, status(404, 'NotFound', 'the server could not find the requested resource'));
   if (req.method !== 'GET') return send(res, 405, status(405, 'MethodNotAllowed', `${req.method} is not supported on resources of kind "packagemanifests"`));
   const items = catalogs.list(namespace);
+  if (!name && url.searchParams.get('watch') === 'true') return watchManifests(catalogs, namespace, req, res, url);
   if (!name) return sendList(req, res, url, items);
   const found = items.find((m) => m.metadata.name === name);
   if (!found) return send(res, 404, { ...status(404, 'NotFound', `packagemanifests.${GROUP} "${name}" not found`), details: { name, group: GROUP, kind: 'packagemanifests' } });
@@ -40,21 +41,60 @@ function route(catalogs: ClusterCatalogs, req: IncomingMessage, res: ServerRespo
   send(res, 200, found);
 }
 
-function sendList(req: IncomingMessage, res: ServerResponse, url: URL, items: KubeObject[]): void {
+function filtered(url: URL, items: KubeObject[]): KubeObject[] {
   const selector = url.searchParams.get('labelSelector');
   const field = url.searchParams.get('fieldSelector');
   let out = items;
   if (field?.startsWith('metadata.name=')) out = out.filter((m) => m.metadata.name === field.slice('metadata.name='.length).replace(/^=/, ''));
   if (selector) out = out.filter((m) => selector.split(',').every((term) => matchTerm(term.trim(), m.metadata.labels ?? {})));
-  if (url.searchParams.get('watch') === 'true') return sendWatchSnapshot(res, out);
+  return out;
+}
+
+function sendList(req: IncomingMessage, res: ServerResponse, url: URL, items: KubeObject[]): void {
+  const out = filtered(url, items);
   if (wantsTable(req)) return send(res, 200, table(out));
   send(res, 200, { kind: 'PackageManifestList', apiVersion: GV, metadata: { resourceVersion: '' }, items: out });
 }
 
-/** A watch here is a snapshot (ADDED for each) then an open stream until the client's timeout. */
-function sendWatchSnapshot(res: ServerResponse, items: KubeObject[]): void {
+/** Catalog changes are coalesced for this long before a watch sends its events. */
+const WATCH_COALESCE_MS = 50;
+
+/**
+ * A live watch: ADDED for every current PackageManifest, then ADDED/MODIFIED/DELETED as catalogs change
+ * (pushed versions, new CatalogSources, unpacked bundles), until the client goes or `timeoutSeconds` passes.
+ */
+function watchManifests(catalogs: ClusterCatalogs, namespace: string | undefined, req: IncomingMessage, res: ServerResponse, url: URL): void {
+  const key = (m: KubeObject) => `${m.metadata.namespace}/${m.metadata.name}`;
+  const snapshot = () => new Map(filtered(url, catalogs.list(namespace)).map((m) => [key(m), m]));
+  // kubectl asks for Tables; each event then carries a one-row Table, as the API server does.
+  const asTable = wantsTable(req);
+  const emit = (type: string, object: KubeObject) => res.write(JSON.stringify({ type, object: asTable ? table([object]) : object }) + '\n');
   res.writeHead(200, { 'Content-Type': 'application/json' });
-  for (const item of items) res.write(JSON.stringify({ type: 'ADDED', object: item }) + '\n');
+  res.flushHeaders(); // an empty watch still answers at once
+  let current = snapshot();
+  for (const m of current.values()) emit('ADDED', m);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const flush = () => {
+    timer = undefined;
+    const next = snapshot();
+    for (const [k, m] of next) {
+      const before = current.get(k);
+      if (!before) emit('ADDED', m);
+      else if (before !== m && JSON.stringify(before) !== JSON.stringify(m)) emit('MODIFIED', m);
+    }
+    for (const [k, m] of current) if (!next.has(k)) emit('DELETED', m);
+    current = next;
+  };
+  const off = catalogs.onChange(() => (timer ??= setTimeout(flush, WATCH_COALESCE_MS)));
+  const timeout = Number(url.searchParams.get('timeoutSeconds') ?? 0);
+  const end = setTimeout(() => res.end(), (timeout > 0 ? timeout : 1800) * 1000);
+  const stop = () => {
+    off();
+    clearTimeout(end);
+    if (timer) clearTimeout(timer);
+  };
+  req.on('close', stop);
+  res.on('close', stop);
 }
 
 function matchTerm(term: string, labels: Record<string, string>): boolean {
