@@ -52,7 +52,7 @@ export function verifyingStream(digest: string, size?: number, onBytes?: (n: num
   assertDigest(digest);
   const hash: Hash = createHash(digest.startsWith('sha512:') ? 'sha512' : 'sha256');
   let seen = 0;
-  return new Transform({
+  const stream = new Transform({
     transform(chunk: Buffer, _enc, cb: TransformCallback) {
       hash.update(chunk);
       seen += chunk.length;
@@ -67,6 +67,16 @@ export function verifyingStream(digest: string, size?: number, onBytes?: (n: num
       cb();
     },
   });
+  (stream as Transform & { [VERIFIES]?: string })[VERIFIES] = digest;
+  return stream;
+}
+
+/** Set on a {@link verifyingStream}: the digest it checks, so a consumer need not hash the bytes again. */
+export const VERIFIES = Symbol('verifies digest');
+
+/** Whether `stream` is a verifyingStream for `digest` (it fails with DIGEST_MISMATCH before it ends otherwise). */
+export function isVerifying(stream: unknown, digest: string): boolean {
+  return (stream as { [VERIFIES]?: string } | null)?.[VERIFIES] === digest;
 }
 
 function sizeError(digest: string, size: number, seen: number): OciError {

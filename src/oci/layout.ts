@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, readFile, rename, stat, unlink, writeFile, open } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
-import { createWriteStream } from 'node:fs';
+import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import { createWriteStream, fdatasync, type WriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import { assertDigest, digestOf, OCI_MEDIA_TYPES, verifyingStream } from './digest.ts';
+import { assertDigest, digestOf, isVerifying, OCI_MEDIA_TYPES, verifyingStream } from './digest.ts';
 import { OciError, toOciError } from './errors.ts';
 import { REF_NAME, type Descriptor } from './types.ts';
 
@@ -105,7 +105,10 @@ function createLayout(dir: string): OciLayout {
         return 'skipped';
       }
       await atomicWrite(blobPath(desc.digest), async (tmp) => {
-        await pipeline(source, verifyingStream(desc.digest, desc.size, o.onProgress), createWriteStream(tmp, { flags: 'wx' }), { signal: o.signal });
+        // A registry blob stream already verifies its digest (and fails before it ends): count, don't re-hash.
+        const check = isVerifying(source, desc.digest) ? countingStream(desc.digest, desc.size, o.onProgress) : verifyingStream(desc.digest, desc.size, o.onProgress);
+        const out = createWriteStream(tmp, { flags: 'wx' });
+        await pipeline(source, check, syncingInBackground(out), out, { signal: o.signal });
       }, o.signal);
       return 'written';
     },
@@ -157,4 +160,40 @@ async function atomicWrite(path: string, write: (tmp: string) => Promise<void>, 
     await unlink(tmp).catch(() => undefined);
     throw signal?.aborted ? toOciError(signal.reason, undefined, signal) : err;
   }
+}
+
+/** Progress and size checks only (the bytes are verified upstream). */
+function countingStream(digest: string, size: number, onBytes?: (n: number) => void): Transform {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc, cb: TransformCallback) {
+      seen += chunk.length;
+      if (seen > size) return cb(new OciError('SIZE_MISMATCH', `content of ${digest} has more than ${size} bytes`));
+      onBytes?.(seen);
+      cb(null, chunk);
+    },
+  });
+}
+
+const BACKGROUND_SYNC_BYTES = 8 << 20;
+
+/**
+ * A pass-through that fdatasyncs `out` in the background every few MiB, so the fsync that makes the finished
+ * file durable (atomicWrite) has only the tail left instead of the whole blob.
+ */
+function syncingInBackground(out: WriteStream): Transform {
+  let unsynced = 0;
+  let syncing = false;
+  return new Transform({
+    transform(chunk: Buffer, _enc, cb: TransformCallback) {
+      unsynced += chunk.length;
+      const fd = (out as WriteStream & { fd?: number | null }).fd;
+      if (unsynced >= BACKGROUND_SYNC_BYTES && !syncing && typeof fd === 'number') {
+        unsynced = 0;
+        syncing = true;
+        fdatasync(fd, () => (syncing = false));
+      }
+      cb(null, chunk);
+    },
+  });
 }

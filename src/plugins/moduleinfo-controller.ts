@@ -158,6 +158,8 @@ export function createModuleInfoController(opts: ModuleInfoControllerOptions): {
 
   const controller = createController({
     name: 'moduleinfo',
+    // Status roll-ups (cheap: renders are cached) must not wait long behind installs that run helm.
+    concurrency: 4,
     onError: opts.onError,
     reconcile: async (name) => {
       const mi = inf.infos.get(name);

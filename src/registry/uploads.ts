@@ -20,6 +20,8 @@ import { isValidUuid } from './names.ts';
 import type { Store } from './store.ts';
 
 /** Bytes buffered before one write to the session file. */
+/** Written but not yet fdatasync'ed bytes that start a background fdatasync. */
+const BACKGROUND_SYNC_BYTES = 8 << 20;
 const BATCH_BYTES = 1024 * 1024;
 
 interface SessionInfo {
@@ -156,6 +158,10 @@ export class Uploads {
     // updated only after a batch is on disk, so it always matches the file even if the body breaks off.
     let batch: Buffer[] = [];
     let batched = 0;
+    // Data is flushed to disk in the background while the body still arrives, so the fsync that makes the
+    // finished blob durable only has the tail left to write (it used to be about half of a big upload's time).
+    let unsynced = 0;
+    let syncing: Promise<void> | undefined;
     const flush = async () => {
       const buf = Buffer.concat(batch);
       batch = [];
@@ -163,6 +169,11 @@ export class Uploads {
       await writeAll(fh, buf);
       state.hash.update(buf);
       state.offset += buf.length;
+      unsynced += buf.length;
+      if (unsynced >= BACKGROUND_SYNC_BYTES && !syncing) {
+        unsynced = 0;
+        syncing = fh.datasync().catch(() => undefined).finally(() => (syncing = undefined));
+      }
     };
     try {
       for await (const chunk of body) {
@@ -171,7 +182,10 @@ export class Uploads {
         if (batched >= BATCH_BYTES) await flush();
       }
     } finally {
-      await flush().finally(() => fh.close());
+      await flush().finally(async () => {
+        await syncing;
+        await fh.close();
+      });
     }
     return state.offset;
   }

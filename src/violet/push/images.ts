@@ -86,7 +86,7 @@ async function uploadPass(opts: ImagePushOptions, needs: Map<string, Need>, want
   const { client, signal } = opts;
   const failed = new Map<string, string>();
   const inFlight = new Set<Promise<void>>();
-  const readAhead = spool || opts.readAhead !== false;
+  const readAhead = spool || (opts.readAhead ?? process.env.VIOLET_READ_AHEAD !== '0');
   const dir = readAhead ? await mkdtemp(join(tmpdir(), 'violet-push-')) : '';
   const track = (digest: string, job: Promise<void>) => {
     const wrapped = job.catch((err: Error) => void failed.set(digest, err.message)).finally(() => inFlight.delete(wrapped));
