@@ -197,10 +197,15 @@ function withCondition(status: ModuleInfoStatus, type: string, s: ModuleConditio
 /** What makes a ModuleInfo worth another look: itself, its plugin's versions, its cluster, its neighbours. */
 function wireEvents(inf: PluginInformers & { clusters: Informer }, enqueue: (key: string) => void): void {
   const infosWhere = (pred: (mi: ModuleInfoObject) => boolean) => inf.infos.list().filter(pred).forEach((mi) => enqueue(mi.metadata.name!));
-  inf.infos.on((_e, mi, old) => {
+  inf.infos.on((event, mi, old) => {
     enqueue(mi.metadata.name!);
-    if (old && old.status?.phase === mi.status?.phase && old.status?.version === mi.status?.version) return;
-    infosWhere((o) => o.metadata.name !== mi.metadata.name && o.metadata.labels?.[LABELS.clusterName] === mi.metadata.labels?.[LABELS.clusterName]);
+    // Neighbours on the same cluster care only when they wait: for a dependency to run (Pending), or for a
+    // conflicting install to go (Failed). Re-queueing every neighbour on every change floods the queue.
+    const arrivedOrLeft = event !== 'update' || !!mi.metadata.deletionTimestamp !== !!old?.metadata.deletionTimestamp;
+    const nowRunning = mi.status?.phase === 'Running' && (old?.status?.phase !== 'Running' || old.status?.version !== mi.status?.version);
+    if (!arrivedOrLeft && !nowRunning) return;
+    const cluster = mi.metadata.labels?.[LABELS.clusterName];
+    infosWhere((o) => o.metadata.name !== mi.metadata.name && o.metadata.labels?.[LABELS.clusterName] === cluster && (o.status?.phase === 'Pending' || o.status?.phase === 'Failed'));
   });
   inf.configs.on((_e, mc) => infosWhere((mi) => mi.metadata.labels?.[LABELS.moduleName] === mc.metadata.labels?.[LABELS.moduleName]));
   inf.plugins.on((_e, p) => infosWhere((mi) => mi.metadata.labels?.[LABELS.moduleName] === p.metadata.name));
