@@ -38,6 +38,8 @@ export interface ImagePushOptions {
    * (default true). Off: each big blob streams straight from the archive into its upload, one at a time.
    */
   readAhead?: boolean;
+  /** Called once the bytes to upload are known, before any is sent (violet re-execs with tunables there). */
+  beforeTransfer?: (bytes: number) => void;
 }
 
 type Blob = NonNullable<PackageImage['blobs']>[number];
@@ -62,6 +64,7 @@ export async function pushPackageImages(opts: ImagePushOptions): Promise<ImagePu
   if (pending.length === 0) return summary;
   const needs = await missingBlobs(client, pending, summary, opts.concurrency ?? 4, signal);
   const total = [...needs.values()].reduce((n, x) => n + x.size, 0);
+  opts.beforeTransfer?.(total);
   let done = 0;
   const progress = (n: number) => opts.onProgress?.((done = Math.min(total, done + n)), total);
   const manifests = new Map<string, Buffer>();

@@ -27,6 +27,7 @@ export interface PushSettings {
   signal?: AbortSignal;
   log: (line: string) => void;
   onProgress?: (file: string, done: number, total: number) => void;
+  beforeTransfer?: (bytes: number) => void;
 }
 
 export interface PushOutcome {
@@ -48,7 +49,7 @@ export async function pushPackage(file: string, s: PushSettings): Promise<PushOu
     if (!s.skipPush) {
       if (chart && !s.force) await refuseChartConflict(s.session!, s.chartRepo, manifest, chart);
       if (!s.force) await refuseRetag(s.client!, targets);
-      outcome.images = await pushPackageImages({ file, manifest, client: s.client!, targets, concurrency: s.concurrency, signal: s.signal, onProgress: (d, t) => s.onProgress?.(file, d, t) });
+      outcome.images = await pushPackageImages({ file, manifest, client: s.client!, targets, concurrency: s.concurrency, signal: s.signal, onProgress: (d, t) => s.onProgress?.(file, d, t), beforeTransfer: s.beforeTransfer });
     }
     if (chart) {
       const done = await uploadChart(s.session!, s.chartRepo, chart, s.force);
