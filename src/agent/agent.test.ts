@@ -30,7 +30,7 @@ let agentStop = new AbortController();
 const stop = new AbortController();
 const errors: string[] = [];
 
-const startAgent = () => startClusterAgent({ kube: env.kube, registry: env.registry, signal: agentStop.signal, pollMs: 200, onError: (what, err) => errors.push(`${what}: ${(err as Error).message}`) });
+const startAgent = (resyncMs?: number) => startClusterAgent({ kube: env.kube, registry: env.registry, signal: agentStop.signal, pollMs: 200, resyncMs, onError: (what, err) => errors.push(`${what}: ${(err as Error).message}`) });
 
 before(async () => {
   env = await startTestEnv();
@@ -139,6 +139,17 @@ test('after a restart, objects a crashed apply left behind are pruned and nothin
   assert.ok(!healed.status!.inventory!.includes('v1/Service'));
   const { items } = await env.kube.list(CONFIGMAPS, { labelSelector: ownerSelector({ name: 'demo', namespace: NS }) });
   assert.equal(items.length, 1);
+});
+
+test('interval-sync: an object deleted by hand comes back at the next drift repair, without status churn', async () => {
+  agentStop.abort();
+  agentStop = new AbortController();
+  await startAgent(300);
+  const before = await waitHealthy('demo', 'demo healthy under the resyncing agent');
+  await env.kube.delete(CONFIGMAPS, 'demo-config', NS);
+  await waitFor(async () => (await env.kube.tryGet(CONFIGMAPS, 'demo-config', NS)) !== undefined, 'ConfigMap recreated by the drift repair');
+  const after = await get('demo');
+  assert.equal(after.status!.charts!['acp/chart-demo'].revision, before.status!.charts!['acp/chart-demo'].revision, 'a repair is not a new revision');
 });
 
 test('deleting the AppRelease removes everything it created, then the finalizer', async () => {

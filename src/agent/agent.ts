@@ -36,6 +36,8 @@ export interface ClusterAgentOptions {
   concurrency?: number;
   /** Re-check delay while workloads are not ready (default 2 s). */
   pollMs?: number;
+  /** Drift repair interval for AppReleases annotated `interval-sync: "true"` (default 5 min). */
+  resyncMs?: number;
 }
 
 /** A running agent. */
@@ -62,6 +64,7 @@ export async function startClusterAgent(opts: ClusterAgentOptions): Promise<Clus
     mapper,
     planner,
     pollMs: opts.pollMs,
+    resyncMs: opts.resyncMs,
     workload: (kind, namespace, name) => workloads.get(kind)?.get(name, namespace),
   });
   const controller = createController({ name: 'apprelease', reconcile, concurrency: opts.concurrency ?? 2, onError: (key, err) => opts.onError?.(`apprelease ${key}`, err) });

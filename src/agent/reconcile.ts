@@ -27,7 +27,15 @@ export interface ReconcilerDeps {
   workload(kind: WorkloadKind, namespace: string, name: string): KubeObject | undefined;
   /** Re-check delay while workloads are not ready or objects are terminating (default 2 s). */
   pollMs?: number;
+  /**
+   * With annotation `interval-sync: "true"` (what the plugin center sets), a healthy AppRelease is re-applied
+   * this often even when nothing changed, so objects deleted or edited by hand come back (default 5 min).
+   */
+  resyncMs?: number;
 }
+
+/** The AppRelease annotation that asks for periodic re-application (alauda.md §1). */
+export const INTERVAL_SYNC_ANNOTATION = 'interval-sync';
 
 /** A reconcile that failed for a chart; the status already says why, this makes the controller back off. */
 export class ChartsFailedError extends Error {}
@@ -35,6 +43,9 @@ export class ChartsFailedError extends Error {}
 export function createReconciler(deps: ReconcilerDeps): (key: string, signal: AbortSignal) => Promise<ReconcileResult> {
   const { kube } = deps;
   const pollMs = deps.pollMs ?? 2_000;
+  const resyncMs = deps.resyncMs ?? 300_000;
+  /** When each AppRelease was last applied in full (drift repair is due `resyncMs` later). */
+  const lastFullSync = new Map<string, number>();
 
   const writeStatus = async (ar: AppRelease, patch: Record<string, unknown>) => {
     await kube.request('PATCH', kube.path(APPRELEASES, ar.metadata.namespace, ar.metadata.name, 'status'), patch, 'application/merge-patch+json');
@@ -60,28 +71,35 @@ export function createReconciler(deps: ReconcilerDeps): (key: string, signal: Ab
     const signal = AbortSignal.any([parentSignal, AbortSignal.timeout((ar.spec.timeout ?? 300) * 1000)]);
     const plans: ChartPlan[] = [];
     for (const chart of ar.spec.source?.charts ?? []) plans.push(await deps.planner.plan(ar, chart, signal));
-    const outcomes = await sync({ ...deps, writeStatus }, ar, owner, plans, signal);
+    const intervalSync = ar.metadata.annotations?.[INTERVAL_SYNC_ANNOTATION] === 'true';
+    const force = intervalSync && Date.now() - (lastFullSync.get(key) ?? 0) >= resyncMs;
+    const outcomes = await sync({ ...deps, writeStatus }, ar, owner, plans, signal, force);
+    if (force || !lastFullSync.has(key)) lastFullSync.set(key, Date.now());
     const status = desiredStatus(ar.status, outcomes.list, outcomes.inventory, ar.metadata.generation ?? 1, now());
     const patch = statusPatch(ar.status, status);
     if (patch) await writeStatus(ar, patch);
     const failed = outcomes.list.filter((o) => o.phase === 'Failed');
     if (failed.length) throw new ChartsFailedError(failed.map((o) => o.message).join('; '));
-    // Healthy: workload and AppRelease events drive the next reconcile. No long resync timer, because the
-    // controller keeps the first pending timer of a key and would hold back shorter backoffs behind it.
+    // Healthy: workload and AppRelease events drive the next reconcile, plus the drift repair below.
     if (outcomes.list.some((o) => o.unready.length)) return { requeueAfterMs: pollMs };
+    // The controller lets an earlier requeue (poll, backoff) win over this long one.
+    if (intervalSync) return { requeueAfterMs: Math.max(0, (lastFullSync.get(key) ?? Date.now()) + resyncMs - Date.now()) };
   };
 }
 
 type StatusWriter = (ar: AppRelease, patch: Record<string, unknown>) => Promise<void>;
 
 /** Applies what changed and prunes what went away; returns per-chart outcomes and the inventory to record. */
-async function sync(deps: ReconcilerDeps & { writeStatus: StatusWriter }, ar: AppRelease, owner: Owner, plans: ChartPlan[], signal: AbortSignal): Promise<{ list: ChartOutcome[]; inventory: string[] }> {
+async function sync(deps: ReconcilerDeps & { writeStatus: StatusWriter }, ar: AppRelease, owner: Owner, plans: ChartPlan[], signal: AbortSignal, force = false): Promise<{ list: ChartOutcome[]; inventory: string[] }> {
   const previous = ar.status?.charts ?? {};
-  const changed = plans.filter((p) => p.objects && (p.hash !== previous[p.chart]?.manifestHash || previous[p.chart]?.phase !== 'Success'));
+  // `force` (drift repair) re-applies unchanged charts too: server-side apply recreates and resets what was touched.
+  const stale = plans.filter((p) => p.objects && (p.hash !== previous[p.chart]?.manifestHash || previous[p.chart]?.phase !== 'Success'));
+  const changed = force ? plans.filter((p) => p.objects) : stale;
   const rendered = [...new Set(plans.flatMap((p) => p.objects?.map(gvkOf) ?? []))];
   const recorded = ar.status?.inventory ?? [];
   const inventory = [...new Set([...recorded, ...rendered])].sort();
-  if (changed.length || inventory.length !== recorded.length) await recordIntent(ar, changed, inventory, deps.writeStatus);
+  // A drift repair re-applies what is already recorded: no Installing phase, no status churn.
+  if (stale.length || inventory.length !== recorded.length) await recordIntent(ar, stale, inventory, deps.writeStatus);
 
   const applyErrors = new Map<string, string>();
   const applied = new Map<string, KubeObject>();

@@ -43,14 +43,23 @@ export function createController(opts: ControllerOptions): Controller {
     pump();
   };
 
+  const due = new Map<string, number>();
+  /** The earliest requeue wins: a long resync timer never holds back a shorter backoff or poll. */
   const later = (key: string, ms: number) => {
-    if (timers.has(key)) return;
+    const at = Date.now() + ms;
+    const pending = timers.get(key);
+    if (pending) {
+      if ((due.get(key) ?? Infinity) <= at) return;
+      clearTimeout(pending);
+    }
     const t = setTimeout(() => {
       timers.delete(key);
+      due.delete(key);
       enqueue(key);
     }, ms);
     t.unref?.();
     timers.set(key, t);
+    due.set(key, at);
   };
 
   const pump = () => {
@@ -98,6 +107,7 @@ export function createController(opts: ControllerOptions): Controller {
       s.addEventListener('abort', () => {
         for (const t of timers.values()) clearTimeout(t);
         timers.clear();
+        due.clear();
       }, { once: true });
       pump();
     },

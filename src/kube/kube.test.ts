@@ -72,6 +72,25 @@ test('informer: add/update/delete, and recovery by re-listing after 410 Gone', a
   stop.abort();
 });
 
+test('controller: the earliest requeue wins over a pending long one', async () => {
+  const runs: number[] = [];
+  const ctl = createController({
+    name: 'timers',
+    reconcile: async () => {
+      runs.push(Date.now());
+      // First run: a long resync; second (an event) asks for a short poll, which must not wait for the long one.
+      return runs.length === 1 ? { requeueAfterMs: 60_000 } : runs.length === 2 ? { requeueAfterMs: 20 } : undefined;
+    },
+  });
+  const stop = new AbortController();
+  ctl.start(stop.signal);
+  ctl.enqueue('k');
+  await waitFor(() => runs.length === 1, 'first run');
+  ctl.enqueue('k');
+  await waitFor(() => runs.length === 3, 'the short poll fired although a 60 s timer was pending');
+  stop.abort();
+});
+
 test('controller: serial per key, dedup, retry with backoff, requeueAfter', async () => {
   const runs: string[] = [];
   let concurrentForA = 0;
