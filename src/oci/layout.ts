@@ -205,7 +205,7 @@ async function writeToFile(path: string, body: AsyncIterable<Buffer>, signal?: A
       onChunk?.(chunk);
       parts.push(chunk);
       bytes += chunk.length;
-      if (bytes >= WRITE_BATCH_BYTES) await flush();
+      if (bytes >= WRITE_BATCH_BYTES || parts.length >= 512) await flush(); // writev takes at most IOV_MAX buffers
     }
     if (bytes) await flush();
   } finally {

@@ -163,13 +163,15 @@ export class Uploads {
     let unsynced = 0;
     let syncing: Promise<void> | undefined;
     const flush = async () => {
-      const buf = Buffer.concat(batch);
+      // writev of the pieces as they came: joining them would allocate (and GC) a second copy of every byte.
+      const parts = batch;
+      const length = batched;
       batch = [];
       batched = 0;
-      await writeAll(fh, buf);
-      state.hash.update(buf);
-      state.offset += buf.length;
-      unsynced += buf.length;
+      await writeAllv(fh, parts, length);
+      for (const part of parts) state.hash.update(part);
+      state.offset += length;
+      unsynced += length;
       if (unsynced >= BACKGROUND_SYNC_BYTES && !syncing) {
         unsynced = 0;
         syncing = fh.datasync().catch(() => undefined).finally(() => (syncing = undefined));
@@ -179,7 +181,8 @@ export class Uploads {
       for await (const chunk of body) {
         batch.push(chunk);
         batched += chunk.length;
-        if (batched >= BATCH_BYTES) await flush();
+        // Also bounded in pieces: writev takes at most IOV_MAX (1024) buffers.
+        if (batched >= BATCH_BYTES || batch.length >= 512) await flush();
       }
     } finally {
       await flush().finally(async () => {
@@ -219,10 +222,25 @@ export function rangeHeader(offset: number): string {
   return `0-${Math.max(offset - 1, 0)}`;
 }
 
-async function writeAll(fh: FileHandle, chunk: Buffer): Promise<void> {
+async function writeAllv(fh: FileHandle, parts: Buffer[], length: number): Promise<void> {
   let written = 0;
-  while (written < chunk.length) {
-    const { bytesWritten } = await fh.write(chunk, written, chunk.length - written);
+  while (written < length) {
+    const { bytesWritten } = await fh.writev(written ? skipBytes(parts, written) : parts);
     written += bytesWritten;
   }
 }
+
+/** The buffers after the first `skip` bytes (after a short writev). */
+function skipBytes(parts: Buffer[], skip: number): Buffer[] {
+  const out: Buffer[] = [];
+  for (const p of parts) {
+    if (skip >= p.length) {
+      skip -= p.length;
+      continue;
+    }
+    out.push(skip ? p.subarray(skip) : p);
+    skip = 0;
+  }
+  return out;
+}
+
