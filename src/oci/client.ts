@@ -50,7 +50,11 @@ export interface RegistryClient {
   ping(opts?: RequestOptions): Promise<void>;
   headBlob(repository: string, digest: string, opts?: RequestOptions): Promise<Descriptor | undefined>;
   /** Streams a blob; the stream errors at its end with DIGEST_MISMATCH/SIZE_MISMATCH if the content is wrong. */
-  getBlob(repository: string, digest: string, opts?: RequestOptions & { size?: number }): Promise<Readable>;
+  /**
+   * The blob's bytes, verified against `digest` (the stream fails with DIGEST_MISMATCH before it ends) unless
+   * `unverified` is set: then the consumer must check them itself (an OCI layout does, without a stream hop).
+   */
+  getBlob(repository: string, digest: string, opts?: RequestOptions & { size?: number; unverified?: boolean }): Promise<Readable>;
   pushBlob(repository: string, desc: Descriptor, source: BlobSource, opts?: PushBlobOptions): Promise<PushResult>;
   headManifest(repository: string, ref: string, opts?: RequestOptions): Promise<Descriptor | undefined>;
   getManifest(repository: string, ref: string, opts?: RequestOptions & { accept?: string[] }): Promise<FetchedManifest>;
@@ -178,6 +182,7 @@ function buildClient(core: ClientCore, transport: Transport): RegistryClient {
     async getBlob(repo, digest, o = {}) {
       assertDigest(digest);
       const res = await core.call({ method: 'GET', url: repoPath(repo, `blobs/${digest}`), scopes: pull(repo), expect: [200], what: `GET blob ${digest} of ${repo}`, follow: true, signal: o.signal });
+      if (o.unverified) return res.body;
       const verify = verifyingStream(digest, o.size);
       res.body.once('error', (err) => verify.destroy(toOciError(err, core.registry, o.signal)));
       return res.body.pipe(verify);

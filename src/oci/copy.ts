@@ -44,10 +44,13 @@ interface Source {
   root: Descriptor;
   tag?: string;
   fetch: FetchManifest;
-  open(desc: Descriptor, signal?: AbortSignal): Promise<Readable>;
+  /** `unverified`: the target checks the digest itself (an OCI layout). */
+  open(desc: Descriptor, signal?: AbortSignal, unverified?: boolean): Promise<Readable>;
 }
 
 interface Target {
+  /** Verifies blob digests while storing them, so sources need not. */
+  verifies?: boolean;
   hasManifest(desc: Descriptor): Promise<boolean>;
   pushBlob(desc: Descriptor, open: () => Promise<Readable>, onProgress: (n: number) => void): Promise<PushResult>;
   putManifest(node: ManifestNode, tag: string | undefined, isRoot: boolean): Promise<void>;
@@ -73,7 +76,7 @@ export async function copyImage(opts: CopyImageOptions): Promise<CopySummary> {
   const tracker = new ProgressTracker(bytesTotal, graph.blobs.length, opts.onProgress);
   const summary: CopySummary = { root: graph.root, tag, blobs: { total: graph.blobs.length, pushed: 0, skipped: 0, mounted: 0 }, manifests: { pushed: 0, skipped: 0 }, bytesTransferred: 0, bytesTotal, durationMs: 0 };
   await mapPool(graph.blobs, concurrency, async (desc) => {
-    const result: PushResult = covered.has(desc.digest) ? 'skipped' : await target.pushBlob(desc, () => src.open(desc, signal), (n) => tracker.update(desc.digest, n));
+    const result: PushResult = covered.has(desc.digest) ? 'skipped' : await target.pushBlob(desc, () => src.open(desc, signal, target.verifies), (n) => tracker.update(desc.digest, n));
     tracker.finish(desc.digest, desc.size);
     summary.blobs[result]++;
     if (result === 'pushed') summary.bytesTransferred += desc.size;
@@ -118,7 +121,7 @@ async function openSource(from: ImageLocation, signal?: AbortSignal): Promise<So
       root: top.descriptor,
       tag: isDigest(ref) ? undefined : ref,
       fetch: async (d) => (d.digest === top.descriptor.digest ? top.bytes : (await client.getManifest(repository, d.digest, { signal })).bytes),
-      open: (d, s) => client.getBlob(repository, d.digest, { size: d.size, signal: s }),
+      open: (d, s, unverified) => client.getBlob(repository, d.digest, { size: d.size, signal: s, unverified }),
     };
   }
   const store = 'layout' in from ? await openLayout(from.layout) : await openLayoutArchive(from.archive, { signal });
@@ -150,6 +153,7 @@ async function openTarget(opts: CopyImageOptions, signal?: AbortSignal): Promise
   }
   const layout = await openLayout(to.layout, { create: true });
   const target: Target = {
+    verifies: true,
     hasManifest: (d) => layout.hasBlob(d.digest, d.size),
     pushBlob: (d, open, onProgress) =>
       withRetries(async () => ((await layout.writeBlob(d, await open(), { signal, onProgress })) === 'written' ? 'pushed' : 'skipped'), { retries: 3, baseDelayMs: 250, signal }),

@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, readFile, rename, stat, unlink, writeFile, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { assertDigest, digestOf, isVerifying, OCI_MEDIA_TYPES, verifyingStream } from './digest.ts';
+import { assertDigest, digestOf, isVerifying, OCI_MEDIA_TYPES } from './digest.ts';
 import { OciError, toOciError } from './errors.ts';
 import { REF_NAME, type Descriptor } from './types.ts';
 
@@ -105,9 +105,18 @@ function createLayout(dir: string): OciLayout {
       await atomicWrite(blobPath(desc.digest), async (tmp) => {
         // A registry blob stream already verifies its digest (and fails before it ends): count, don't re-hash.
         if (isVerifying(source, desc.digest)) return writeToFile(tmp, source, o.signal, sizeGuard(desc.digest, desc.size, o.onProgress));
-        const check = verifyingStream(desc.digest, desc.size, o.onProgress);
-        source.once('error', (err) => check.destroy(err));
-        await writeToFile(tmp, source.pipe(check), o.signal);
+        // Otherwise hash in the write loop (no Transform in between), and refuse before the rename.
+        const hash = createHash(desc.digest.startsWith('sha512:') ? 'sha512' : 'sha256');
+        const guard = sizeGuard(desc.digest, desc.size, o.onProgress);
+        let seen = 0;
+        await writeToFile(tmp, source, o.signal, (chunk) => {
+          guard(chunk);
+          hash.update(chunk);
+          seen += chunk.length;
+        });
+        if (seen !== desc.size) throw new OciError('SIZE_MISMATCH', `content of ${desc.digest} has only ${seen} bytes, descriptor says ${desc.size}`);
+        const got = `${desc.digest.slice(0, desc.digest.indexOf(':'))}:${hash.digest('hex')}`;
+        if (got !== desc.digest) throw new OciError('DIGEST_MISMATCH', `content of ${desc.digest} is corrupt: it hashes to ${got}`);
       }, o.signal);
       return 'written';
     },
