@@ -1,5 +1,4 @@
 import { basename } from 'node:path';
-import { parse } from 'yaml';
 import type { KubeObject } from '../../kube/index.ts';
 import type { RegistryClient } from '../../oci/index.ts';
 import { parseReference } from '../../oci/index.ts';
@@ -80,6 +79,7 @@ async function refuseRetag(client: RegistryClient, targets: ImageTarget[]): Prom
 async function register(m: PackageManifest, targets: ImageTarget[], s: PushSettings): Promise<string[]> {
   const session = s.session!;
   if (m.type === 'plugin') {
+    const { parse } = await import('yaml'); // only plugin packages need it (start-up is most of a no-op re-push)
     const plugin = buildModulePlugin(parse(m.plugin!.modulePlugin) as KubeObject);
     await session.kube('global').apply(MODULE_PLUGINS, plugin, 'violet');
     s.log(`moduleplugin ${plugin.metadata.name} has been updated successfully`);
