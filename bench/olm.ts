@@ -29,7 +29,7 @@ import { fmt, lineWriter, mib, ms, secs, section, size } from './lib/report.ts';
 import { median, percentile } from './lib/stats.ts';
 
 const KUBECTL = join(ROOT, '.tools', 'bin', 'kubectl');
-const VIOLET = join(ROOT, 'src', 'violet', 'cli.ts');
+const VIOLET = join(ROOT, 'bin', 'violet.js');
 
 const PACKAGES = Math.max(1, Math.min(5000, Number(process.argv[2] ?? 500) || 500));
 const VERSIONS = Math.max(1, Math.min(100, Number(process.argv[3] ?? 10) || 10));

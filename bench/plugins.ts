@@ -31,7 +31,7 @@ import { measured, procCpuMs, procMemory, resetPeak, sleep, tail } from './lib/p
 import { fmt, lineWriter, mib, ms, secs, section } from './lib/report.ts';
 import { median, percentile } from './lib/stats.ts';
 
-const VIOLET = join(ROOT, 'src', 'violet', 'cli.ts');
+const VIOLET = join(ROOT, 'bin', 'violet.js');
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const PLUGINS = Math.max(1, Math.min(100, Number(args[0] ?? 20) || 20));

@@ -24,8 +24,8 @@ import { mbps, median } from './lib/stats.ts';
 const TOTAL_MIB = Math.max(8, Math.min(8192, Math.round(Number(process.argv[2] ?? 1024) || 1024)));
 const FILES = 8;
 const ROUNDS = 3;
-const CLI = join(ROOT, 'src', 'platform', 'cli.ts');
-const VIOLET = join(ROOT, 'src', 'violet', 'cli.ts');
+const CLI = join(ROOT, 'bin', 'marketplace.js');
+const VIOLET = join(ROOT, 'bin', 'violet.js');
 const PASSWORD = `Bench-${randomBytes(8).toString('hex')}`;
 const line = lineWriter(56);
 

@@ -23,7 +23,7 @@ import type { Run } from './lib/proc.ts';
 import { MiB, fmt, lineWriter, mib, ms, percent, ratio, rowWriter, secs, section, size } from './lib/report.ts';
 import { mbps, median } from './lib/stats.ts';
 
-const VIOLET = join(ROOT, 'src', 'violet', 'cli.ts');
+const VIOLET = join(ROOT, 'bin', 'violet.js');
 const SKOPEO = 'skopeo';
 
 const TOTAL_MIB = Math.max(8, Math.min(8192, Math.round(Number(process.argv[2] ?? 1024) || 1024)));

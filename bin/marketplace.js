@@ -1,3 +1,7 @@
 #!/usr/bin/env node
-// Entry for the installed `marketplace` command: TypeScript runs by type stripping (Node >= 24).
-import '../src/platform/cli.ts';
+// The compile cache is turned on here, in plain JavaScript, so that even the TypeScript entry point comes from
+// the cache: Node then never loads its type stripper, about 0.15 s of every start-up (docs/adr/0005).
+import { enableCompileCache } from 'node:module';
+
+enableCompileCache();
+await import('../src/platform/cli.ts');

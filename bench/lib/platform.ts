@@ -7,7 +7,7 @@ import { track } from './cleanup.ts';
 import { tail } from './proc.ts';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const CLI = join(ROOT, 'src', 'platform', 'cli.ts');
+export const CLI = join(ROOT, 'bin', 'marketplace.js');
 
 export interface Platform {
   child: ChildProcess;

@@ -9,8 +9,8 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const KUBECTL = join(ROOT, '.tools', 'bin', 'kubectl');
 export const HELM = join(ROOT, '.tools', 'bin', 'helm');
 export const HELM3 = join(ROOT, '.tools', 'bin', 'helm3');
-const CLI = join(ROOT, 'src', 'platform', 'cli.ts');
-const VIOLET = join(ROOT, 'src', 'violet', 'cli.ts');
+const CLI = join(ROOT, 'bin', 'marketplace.js');
+const VIOLET = join(ROOT, 'bin', 'violet.js');
 
 /** Runs the real `violet` CLI (a subprocess) with its own HOME so user config never leaks in. */
 export function violet(args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {

@@ -18,8 +18,8 @@ import type { CuttingProxy } from '../../src/portal/testing.ts';
  * the refusals (wrong password, expired token, unknown app/version/platform, arch mismatch, corrupt file).
  */
 
-const MARKETPLACE = join(ROOT, 'src', 'platform', 'cli.ts');
-const VIOLET = join(ROOT, 'src', 'violet', 'cli.ts');
+const MARKETPLACE = join(ROOT, 'bin', 'marketplace.js');
+const VIOLET = join(ROOT, 'bin', 'violet.js');
 const PW = 'Passw0rd!';
 const tmp = (prefix: string) => mkdtempSync(join(tmpdir(), prefix));
 

@@ -96,7 +96,7 @@ test('kill -9 violet mid-push, rerun: completes, nothing duplicated', async () =
   const big = await buildTestBundle(mkdtempSync(join(tmpdir(), 'mp-push-big-')), 24 << 20);
   const renamed = join(big.outDir, 'big-operator.tgz');
   copyFileSync(big.file, renamed);
-  const child = spawn(process.execPath, [join(ROOT, 'src', 'violet', 'cli.ts'), 'push', renamed, ...platformFlags(), '--concurrency', '1'], { stdio: 'ignore', env: { PATH: process.env.PATH, HOME: p.home } });
+  const child = spawn(process.execPath, [join(ROOT, 'bin', 'violet.js'), 'push', renamed, ...platformFlags(), '--concurrency', '1'], { stdio: 'ignore', env: { PATH: process.env.PATH, HOME: p.home } });
   await new Promise((r) => setTimeout(r, 1200));
   child.kill('SIGKILL');
   await new Promise((r) => child.once('exit', r));
