@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { assertDigest, digestOf, isVerifying, OCI_MEDIA_TYPES } from './digest.ts';
 import { OciError, toOciError } from './errors.ts';
+import { writevAll } from './writev.ts';
 import { REF_NAME, type Descriptor } from './types.ts';
 
 /** index.json of an OCI image layout. */
@@ -195,11 +196,7 @@ async function writeToFile(path: string, body: AsyncIterable<Buffer>, signal?: A
   let unsynced = 0;
   let syncing: Promise<void> | undefined;
   const flush = async () => {
-    let written = 0;
-    while (written < bytes) {
-      const { bytesWritten } = await fh.writev(written ? remainder(parts, written) : parts);
-      written += bytesWritten;
-    }
+    await writevAll(fh, parts);
     unsynced += bytes;
     parts = [];
     bytes = 0;
@@ -223,16 +220,3 @@ async function writeToFile(path: string, body: AsyncIterable<Buffer>, signal?: A
   }
 }
 
-/** The buffers after the first `skip` bytes (a short writev). */
-function remainder(parts: Buffer[], skip: number): Buffer[] {
-  const out: Buffer[] = [];
-  for (const p of parts) {
-    if (skip >= p.length) {
-      skip -= p.length;
-      continue;
-    }
-    out.push(skip ? p.subarray(skip) : p);
-    skip = 0;
-  }
-  return out;
-}

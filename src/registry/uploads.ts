@@ -8,9 +8,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import type { FileHandle } from 'node:fs/promises';
 import { mkdir, open, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writevAll } from '../oci/index.ts';
 import { RegistryError } from './errors.ts';
 import { listDir, readIfExists, statIfExists, writeFileAtomic } from './fsutil.ts';
 import { KeyedMutex } from './lock.ts';
@@ -168,7 +168,7 @@ export class Uploads {
       const length = batched;
       batch = [];
       batched = 0;
-      await writeAllv(fh, parts, length);
+      await writevAll(fh, parts);
       for (const part of parts) state.hash.update(part);
       state.offset += length;
       unsynced += length;
@@ -222,25 +222,4 @@ export function rangeHeader(offset: number): string {
   return `0-${Math.max(offset - 1, 0)}`;
 }
 
-async function writeAllv(fh: FileHandle, parts: Buffer[], length: number): Promise<void> {
-  let written = 0;
-  while (written < length) {
-    const { bytesWritten } = await fh.writev(written ? skipBytes(parts, written) : parts);
-    written += bytesWritten;
-  }
-}
-
-/** The buffers after the first `skip` bytes (after a short writev). */
-function skipBytes(parts: Buffer[], skip: number): Buffer[] {
-  const out: Buffer[] = [];
-  for (const p of parts) {
-    if (skip >= p.length) {
-      skip -= p.length;
-      continue;
-    }
-    out.push(skip ? p.subarray(skip) : p);
-    skip = 0;
-  }
-  return out;
-}
 
