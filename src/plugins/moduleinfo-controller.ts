@@ -18,7 +18,7 @@ import type { InstallWorld, Problem } from './moduleinfo-validate.ts';
 import { findModuleConfig, installTarget, validateLabels, validatePlacement } from './moduleinfo-validate.ts';
 import type { PluginInformers } from './moduleplugin-controller.ts';
 import { FIELD_MANAGER } from './moduleplugin-controller.ts';
-import { renderValuesTemplates } from './values.ts';
+import { createValuesRenderer } from './values.ts';
 
 export interface ModuleInfoControllerOptions {
   kube: KubeClient;
@@ -37,6 +37,8 @@ export function createModuleInfoController(opts: ModuleInfoControllerOptions): {
   const { kube, informers: inf, signal } = opts;
   const appReleaseInformers = new Map<string, Promise<Informer>>();
   const rendered = new Map<string, Record<string, Record<string, unknown>>>();
+  // Installs that arrive together share one helm run.
+  const renderValues = createValuesRenderer({ helm: opts.helm, signal });
 
   /** AppReleases of one target cluster, watched once the first ModuleInfo targets it. */
   const appReleasesOf = (cluster: string, client: KubeClient): Promise<Informer> => {
@@ -66,7 +68,7 @@ export function createModuleInfoController(opts: ModuleInfoControllerOptions): {
     const key = createHash('sha256').update(JSON.stringify([templates, context])).digest('hex');
     let out = rendered.get(key);
     if (!out) {
-      out = await renderValuesTemplates(templates, context, { helm: opts.helm, signal });
+      out = await renderValues(templates, context);
       if (rendered.size > 500) rendered.clear();
       rendered.set(key, out);
     }
