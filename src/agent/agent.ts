@@ -38,6 +38,8 @@ export interface ClusterAgentOptions {
   pollMs?: number;
   /** Drift repair interval for AppReleases annotated `interval-sync: "true"` (default 5 min). */
   resyncMs?: number;
+  /** Chart renders shared with the agents of the other clusters of the same process (see createPlanner). */
+  sharedRenders?: Map<string, KubeObject[]>;
 }
 
 /** A running agent. */
@@ -57,7 +59,7 @@ export async function startClusterAgent(opts: ClusterAgentOptions): Promise<Clus
   const charts = createChartFetcher({ registry: opts.registry, ca: opts.ca, platformToken: opts.platformToken, platformOrigin: opts.platformOrigin });
   signal.addEventListener('abort', () => charts.close(), { once: true });
   const mapper = createRestMapper(kube);
-  const planner = createPlanner({ charts, mapper, helm: () => (helm ??= resolveHelm()) });
+  const planner = createPlanner({ charts, mapper, helm: () => (helm ??= resolveHelm()), sharedRenders: opts.sharedRenders });
   const workloads = new Map<WorkloadKind, Informer>();
   const reconcile = createReconciler({
     kube,

@@ -33,6 +33,24 @@ export interface PlannerDeps {
   helm: () => string;
   /** Renders kept in memory (default 256). */
   cacheSize?: number;
+  /**
+   * helm's output by chart digest, release, namespace and values, shared by the agents of every cluster of an
+   * embedded platform (the same plugin in ten clusters renders once). Optional; bounded by `cacheSize` × 4.
+   */
+  sharedRenders?: Map<string, KubeObject[]>;
+}
+
+/** Copies go in and out: each agent labels and places its objects itself. */
+async function sharedRender(deps: PlannerDeps, key: string, render: () => Promise<KubeObject[]>): Promise<KubeObject[]> {
+  const cache = deps.sharedRenders;
+  const hit = cache?.get(key);
+  if (hit !== undefined) return structuredClone(hit);
+  const raw = await render();
+  if (cache) {
+    cache.set(key, structuredClone(raw));
+    if (cache.size > (deps.cacheSize ?? 256) * 4) cache.delete(cache.keys().next().value!);
+  }
+  return raw;
 }
 
 /** `acp/chart-web-cli` → `chart-web-cli`: the default release name, as helm derives it from the chart. */
@@ -65,7 +83,7 @@ export function createPlanner(deps: PlannerDeps): Planner {
         const key = createHash('sha256').update(JSON.stringify([archive.digest, releaseName, namespace, owner, values])).digest('hex');
         let rendered = renders.get(key);
         if (!rendered) {
-          const raw = await renderChart(deps.helm(), { releaseName, namespace, tgz: archive.tgz, values }, signal);
+          const raw = await sharedRender(deps, createHash('sha256').update(JSON.stringify([archive.digest, releaseName, namespace, values])).digest('hex'), () => renderChart(deps.helm(), { releaseName, namespace, tgz: archive.tgz, values }, signal));
           const objects = await prepareObjects(deps.mapper, raw, owner, releaseName, namespace);
           rendered = { objects, hash: manifestHash(objects) };
           remember(key, rendered);

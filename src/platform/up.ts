@@ -123,6 +123,8 @@ export async function startPlatform(opts: UpOptions): Promise<Platform> {
   await charts.watchChartRepos(createKubeClient({ server: url, token: admin.token, ca: tls.ca, userAgent: 'marketplace-charts' }), url, services.signal);
   const packageServers: PackageServer[] = [];
   const registryClient = createRegistryClient({ registry: `${host}:${port}`, ca: tls.ca, credentials: { token: admin.token }, userAgent: 'marketplace-packageserver' });
+  // One chart render serves the same plugin in every cluster (the agents share it; each labels its own copy).
+  const chartRenders = new Map<string, KubeObject[]>();
   const clusterUrl = (cluster: string) => (cluster === 'global' ? url : `${url}/kubernetes/${encodeURIComponent(cluster)}`);
   // A client per request for the platform's bulk operator upgrades (admin token), for clusters that exist.
   clusterServices.client = (cluster) => (clusterNames.has(cluster) ? createKubeClient({ server: clusterUrl(cluster), token: admin.token, ca: tls.ca, userAgent: 'marketplace-operator-upgrades' }) : undefined);
@@ -135,7 +137,7 @@ export async function startPlatform(opts: UpOptions): Promise<Platform> {
     await startOlm({ kube, registry: registryClient, images, signal: services.signal, onError: (what, err) => log(`${cluster}: ${what}: ${(err as Error).message}`) });
     await createNodeSimulator({ kube, registry: registryClient, signal: services.signal }).start();
     // The cluster agent: AppReleases (what cluster plugins install) → rendered, applied, pruned objects.
-    await startClusterAgent({ kube, registry: registryClient, ca: tls.ca, platformToken: admin.token, platformOrigin: new URL(url).origin, signal: services.signal, onError: (what, err) => log(`${cluster}: ${what}: ${(err as Error).message}`) });
+    await startClusterAgent({ kube, registry: registryClient, ca: tls.ca, platformToken: admin.token, platformOrigin: new URL(url).origin, sharedRenders: chartRenders, signal: services.signal, onError: (what, err) => log(`${cluster}: ${what}: ${(err as Error).message}`) });
   };
   for (const cluster of clusterNames) await clusterServices.start(cluster);
   // The plugin center (global): ModuleConfigs per published plugin version, ModuleInfo installs via AppReleases.

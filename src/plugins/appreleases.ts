@@ -36,9 +36,12 @@ export function templateContext(mi: ModuleInfoObject, config: Record<string, unk
   };
 }
 
-/** Values every chart gets unless the plugin sets `skipPlatformConfig` (registry rewritten to the platform's). */
-export function platformValues(clusterName: string, facts: PlatformFacts): Record<string, unknown> {
-  return { global: { registry: { address: facts.registryAddress }, clusterName, labelBaseDomain: 'cpaas.io', namespace: SYSTEM_NAMESPACE } };
+/**
+ * Values every chart gets unless the plugin sets `skipPlatformConfig` (registry rewritten to the platform's).
+ * Nothing cluster-specific here (templates have `.ClusterName`), so one render serves every cluster.
+ */
+export function platformValues(facts: PlatformFacts): Record<string, unknown> {
+  return { global: { registry: { address: facts.registryAddress }, labelBaseDomain: 'cpaas.io', namespace: SYSTEM_NAMESPACE } };
 }
 
 /**
@@ -70,7 +73,7 @@ export function buildAppReleases(mi: ModuleInfoObject, mc: ModuleConfigObject, r
       spec: {
         destination: { cluster, namespace },
         source: { repoURL: facts.registryAddress, charts },
-        values: mc.spec.skipPlatformConfig ? {} : platformValues(cluster, facts),
+        values: mc.spec.skipPlatformConfig ? {} : platformValues(facts),
         timeout: 300,
       },
     };
