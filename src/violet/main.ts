@@ -22,6 +22,8 @@ const program = new Command('violet')
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2).find((a) => !a.startsWith('-'));
+  // `violet --version` needs no command module (they are most of the start-up).
+  if (!wanted && process.argv.slice(2).some((a) => a === '-v' || a === '--version')) return void (await program.parseAsync(process.argv));
   const loaders = wanted && COMMANDS[wanted] ? [COMMANDS[wanted]] : [...new Set(Object.values(COMMANDS))].filter((l, i, all) => all.indexOf(l) === i && l !== COMMANDS.create);
   for (const load of loaders) (await load())(program);
   await program.parseAsync(process.argv);
