@@ -1,4 +1,5 @@
 import type { KubeObject, ResourceRef } from '../kube/index.ts';
+import { customResourceDefinition } from '../kube/index.ts';
 
 /**
  * AppRelease (`operator.alauda.io/v1alpha1`, namespaced, `ars`): one install of one or more Helm charts
@@ -76,30 +77,24 @@ const status = {
 };
 
 /** The AppRelease CRD; the platform installs it in every cluster. */
-export const APPRELEASE_CRD: KubeObject = {
-  apiVersion: 'apiextensions.k8s.io/v1',
-  kind: 'CustomResourceDefinition',
-  metadata: { name: 'appreleases.operator.alauda.io' },
-  spec: {
-    group: 'operator.alauda.io',
-    scope: 'Namespaced',
-    names: { plural: 'appreleases', singular: 'apprelease', kind: 'AppRelease', listKind: 'AppReleaseList', shortNames: ['ars'] },
-    versions: [
-      {
-        name: 'v1alpha1',
-        served: true,
-        storage: true,
-        subresources: { status: {} },
-        additionalPrinterColumns: [
-          { name: 'Synced', type: 'string', jsonPath: '.status.conditions[?(@.type=="Synced")].status' },
-          { name: 'Health', type: 'string', jsonPath: '.status.conditions[?(@.type=="Health")].status' },
-          { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
-        ],
-        schema: { openAPIV3Schema: { type: 'object', properties: { spec, status } } },
-      },
-    ],
-  },
-};
+export const APPRELEASE_CRD: KubeObject = customResourceDefinition({
+  group: 'operator.alauda.io',
+  kind: 'AppRelease',
+  plural: 'appreleases',
+  scope: 'Namespaced',
+  shortNames: ['ars'],
+  versions: [
+    {
+      name: 'v1alpha1',
+      columns: [
+        { name: 'Synced', type: 'string', jsonPath: '.status.conditions[?(@.type=="Synced")].status' },
+        { name: 'Health', type: 'string', jsonPath: '.status.conditions[?(@.type=="Health")].status' },
+        { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+      ],
+      schema: { type: 'object', properties: { spec, status } },
+    },
+  ],
+});
 
 /** One chart of `spec.source.charts`. */
 export interface AppReleaseChart {

@@ -4,7 +4,8 @@
  * printer columns URL / Phase / Age. The platform serves every ChartRepo in cpaas-system whose `spec.url`
  * path is `/charts/<its name>`; others (external repositories) are records only.
  */
-import type { KubeObject } from '../kube/index.ts';
+import type { CrdVersion, KubeObject } from '../kube/index.ts';
+import { customResourceDefinition } from '../kube/index.ts';
 
 export const CHART_REPO_NAMESPACE = 'cpaas-system';
 export const DEFAULT_CHART_REPO = 'public-charts';
@@ -24,34 +25,31 @@ const columns = [
   { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
 ];
 
-function version(name: string, storage: boolean, spec: Record<string, unknown>): Record<string, unknown> {
-  return { name, served: true, storage, additionalPrinterColumns: columns, schema: { openAPIV3Schema: { type: 'object', required: ['spec'], properties: { spec, status } } } };
+function version(name: string, storage: boolean, spec: Record<string, unknown>): CrdVersion {
+  return { name, storage, status: false, columns, schema: { type: 'object', required: ['spec'], properties: { spec, status } } };
 }
 
-export const CHART_REPO_CRD: KubeObject = {
-  apiVersion: 'apiextensions.k8s.io/v1',
-  kind: 'CustomResourceDefinition',
-  metadata: { name: 'chartrepos.app.alauda.io' },
-  spec: {
-    group: 'app.alauda.io',
-    scope: 'Namespaced',
-    conversion: { strategy: 'None' },
-    names: { plural: 'chartrepos', singular: 'chartrepo', kind: 'ChartRepo', listKind: 'ChartRepoList', shortNames: ['ctr'] },
-    versions: [
-      version('v1beta1', true, {
-        type: 'object',
-        required: ['type', 'url'],
-        properties: {
-          secret: secretRef,
-          source: { type: 'object', nullable: true, required: ['url'], properties: { path: { type: 'string' }, url: { type: 'string' } } },
-          type: { type: 'string', description: 'Chart (a Helm repository), Git or SVN' },
-          url: { type: 'string', description: "URL is the repo's url" },
-        },
-      }),
-      version('v1alpha1', false, { type: 'object', required: ['url'], properties: { secret: secretRef, url: { type: 'string' } } }),
-    ],
-  },
-};
+export const CHART_REPO_CRD: KubeObject = customResourceDefinition({
+  group: 'app.alauda.io',
+  kind: 'ChartRepo',
+  plural: 'chartrepos',
+  scope: 'Namespaced',
+  shortNames: ['ctr'],
+  extra: { conversion: { strategy: 'None' } },
+  versions: [
+    version('v1beta1', true, {
+      type: 'object',
+      required: ['type', 'url'],
+      properties: {
+        secret: secretRef,
+        source: { type: 'object', nullable: true, required: ['url'], properties: { path: { type: 'string' }, url: { type: 'string' } } },
+        type: { type: 'string', description: 'Chart (a Helm repository), Git or SVN' },
+        url: { type: 'string', description: "URL is the repo's url" },
+      },
+    }),
+    version('v1alpha1', false, { type: 'object', required: ['url'], properties: { secret: secretRef, url: { type: 'string' } } }),
+  ],
+});
 
 /** CRDs of the chart repository (global cluster). */
 export const CHART_CRDS: KubeObject[] = [CHART_REPO_CRD];

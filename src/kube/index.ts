@@ -14,3 +14,5 @@ export { createController, objectKey, splitKey } from './controller.ts';
 export type { Controller, ControllerOptions, Reconcile, ReconcileResult } from './controller.ts';
 export { createRestMapper, waitForEstablished } from './discovery.ts';
 export type { RestMapper } from './discovery.ts';
+export { customResourceDefinition } from './crd.ts';
+export type { CrdDefinition, CrdVersion } from './crd.ts';

@@ -1,38 +1,31 @@
 import type { KubeObject } from '../kube/index.ts';
+import { customResourceDefinition } from '../kube/index.ts';
 
 /** The Cluster kind of the platform (clusters.platform.tkestack.io/v1), served in `global`. */
-export const CLUSTER_CRD: KubeObject = {
-  apiVersion: 'apiextensions.k8s.io/v1',
-  kind: 'CustomResourceDefinition',
-  metadata: { name: 'clusters.platform.tkestack.io' },
-  spec: {
-    group: 'platform.tkestack.io',
-    scope: 'Cluster',
-    names: { plural: 'clusters', singular: 'cluster', kind: 'Cluster', listKind: 'ClusterList', shortNames: ['cls'] },
-    versions: [
-      {
-        name: 'v1',
-        served: true,
-        storage: true,
-        subresources: { status: {} },
-        additionalPrinterColumns: [
-          { name: 'Type', type: 'string', jsonPath: '.spec.type' },
-          { name: 'Phase', type: 'string', jsonPath: '.status.phase' },
-          { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
-        ],
-        schema: {
-          openAPIV3Schema: {
-            type: 'object',
-            properties: {
-              spec: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true, properties: { type: { type: 'string' }, displayName: { type: 'string' } } },
-              status: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true, properties: { phase: { type: 'string' } } },
-            },
-          },
+export const CLUSTER_CRD: KubeObject = customResourceDefinition({
+  group: 'platform.tkestack.io',
+  kind: 'Cluster',
+  plural: 'clusters',
+  scope: 'Cluster',
+  shortNames: ['cls'],
+  versions: [
+    {
+      name: 'v1',
+      columns: [
+        { name: 'Type', type: 'string', jsonPath: '.spec.type' },
+        { name: 'Phase', type: 'string', jsonPath: '.status.phase' },
+        { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+      ],
+      schema: {
+        type: 'object',
+        properties: {
+          spec: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true, properties: { type: { type: 'string' }, displayName: { type: 'string' } } },
+          status: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true, properties: { phase: { type: 'string' } } },
         },
       },
-    ],
-  },
-};
+    },
+  ],
+});
 
 /** Labels `marketplace up` gives the global cluster (plugin affinity matches them). */
 export const GLOBAL_CLUSTER_LABELS: Record<string, string> = {

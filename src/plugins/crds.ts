@@ -1,4 +1,5 @@
 import type { KubeObject } from '../kube/index.ts';
+import { customResourceDefinition } from '../kube/index.ts';
 
 /**
  * ModulePlugin, ModuleConfig and ModuleInfo (cluster.alauda.io/v1alpha1, cluster-scoped, global cluster),
@@ -60,18 +61,8 @@ export const MODULE_CONFIG_SPEC_SCHEMA: Record<string, unknown> = {
   },
 };
 
-function crd(plural: string, kind: string, shortNames: string[], schema: Record<string, unknown>, columns: unknown[] = []): KubeObject {
-  return {
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name: `${plural}.cluster.alauda.io` },
-    spec: {
-      group: 'cluster.alauda.io',
-      scope: 'Cluster',
-      names: { plural, singular: kind.toLowerCase(), kind, listKind: `${kind}List`, shortNames },
-      versions: [{ name: 'v1alpha1', served: true, storage: true, subresources: { status: {} }, ...(columns.length ? { additionalPrinterColumns: columns } : {}), schema: { openAPIV3Schema: schema } }],
-    },
-  };
+function crd(plural: string, kind: string, shortNames: string[], schema: Record<string, unknown>, columns: Record<string, unknown>[] = []): KubeObject {
+  return customResourceDefinition({ group: 'cluster.alauda.io', kind, plural, scope: 'Cluster', shortNames, versions: [{ name: 'v1alpha1', schema, columns }] });
 }
 
 const condition = { type: 'object', required: ['type', 'status', 'message'], properties: { type: STRING, status: STRING, reason: STRING, message: STRING, lastProbeTime: { type: 'string', format: 'date-time' }, lastTransitionTime: { type: 'string', format: 'date-time' } } };
