@@ -8,7 +8,6 @@
  * Run: node bench/olm.ts            (500 packages × 10 versions)
  *      node bench/olm.ts 100 5      (smaller catalog, for a quick look)
  */
-import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Agent } from 'node:https';
@@ -21,15 +20,15 @@ import { readBundleSource } from '../src/violet/authoring/bundle.ts';
 import { buildArtifact, buildArtifactVersion } from '../src/violet/push/register.ts';
 import type { RegisterContext } from '../src/violet/push/register.ts';
 import { Client } from './lib/apiclient.ts';
-import { runBench, tempDir, track, untrack } from './lib/cleanup.ts';
+import { violetPush as pushWithViolet } from './lib/violet.ts';
+import { runBench, tempDir } from './lib/cleanup.ts';
 import { ROOT, startPlatform } from './lib/platform.ts';
 import type { Platform } from './lib/platform.ts';
-import { measured, procCpuMs, procMemory, sleep, tail } from './lib/proc.ts';
+import { measured, procCpuMs, procMemory, sleep } from './lib/proc.ts';
 import { fmt, lineWriter, mib, ms, secs, section, size } from './lib/report.ts';
 import { median, percentile } from './lib/stats.ts';
 
 const KUBECTL = join(ROOT, '.tools', 'bin', 'kubectl');
-const VIOLET = join(ROOT, 'bin', 'violet.js');
 
 const PACKAGES = Math.max(1, Math.min(5000, Number(process.argv[2] ?? 500) || 500));
 const VERSIONS = Math.max(1, Math.min(100, Number(process.argv[3] ?? 10) || 10));
@@ -379,26 +378,8 @@ async function benchInstall(client: Client, platform: Platform, file: string): P
 // ---------------------------------------------------------------------------------------------
 // 4. push → PackageManifest
 
-/** `violet push <file>` as a subprocess; `registeredAt` = when its "artifactversion … registered" line arrived here. */
-async function violetPush(platform: Platform, file: string): Promise<{ code: number | null; wallMs: number; registeredAt: number; stderr: string }> {
-  const args = [VIOLET, 'push', file, '--platform-address', platform.url, '--platform-username', 'admin', '--platform-password', ADMIN_PASSWORD, '--ca-file', join(platform.dataDir, 'ca.crt')];
-  const t0 = performance.now();
-  const child = track(spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] }));
-  const err = tail();
-  let registeredAt = NaN;
-  let text = '';
-  child.stdout.on('data', () => {});
-  child.stderr.on('data', (c: Buffer) => {
-    err.add(c);
-    text += c.toString();
-    if (Number.isNaN(registeredAt) && /artifactversion \S+ registered/.test(text)) registeredAt = performance.now();
-  });
-  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-  const code = await new Promise<number | null>((resolve) => child.once('close', (c) => resolve(c)));
-  clearTimeout(timer);
-  untrack(child);
-  return { code, wallMs: performance.now() - t0, registeredAt, stderr: err.text() };
-}
+/** `violet push <file>`; `registeredAt` = when its registration line arrived here. */
+const violetPush = (platform: Platform, file: string) => pushWithViolet(platform, file, ADMIN_PASSWORD, /artifactversion \S+ registered/);
 
 async function benchPushLatency(client: Client, platform: Platform, files: { file: string; version: string }[]): Promise<void> {
   section(`4. violet push → version in GET packagemanifest/${PUSH_PACKAGE} (${files.length} pushes, polled every ${POLL_MS} ms)`);

@@ -13,7 +13,6 @@
  *      node bench/plugins.ts 20 10 --spread  (20 installs, plugin i into cluster i mod 10)
  *      node bench/plugins.ts 4 2             (quick look: 4 plugins, 2 clusters, 8 installs)
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { ClientRequest } from 'node:http';
@@ -24,14 +23,14 @@ import type { KubeObject } from '../src/kube/index.ts';
 import { writeTestImageLayout } from '../src/oci/fixtures.ts';
 import { packageSource } from '../src/violet/authoring/build.ts';
 import { Client } from './lib/apiclient.ts';
-import { runBench, tempDir, track, untrack } from './lib/cleanup.ts';
-import { CLI, ROOT, startPlatform } from './lib/platform.ts';
+import { violetPush as pushWithViolet } from './lib/violet.ts';
+import { runBench, tempDir } from './lib/cleanup.ts';
+import { CLI, startPlatform } from './lib/platform.ts';
 import type { Platform } from './lib/platform.ts';
-import { measured, procCpuMs, procMemory, resetPeak, sleep, tail } from './lib/proc.ts';
+import { measured, procCpuMs, procMemory, resetPeak, sleep } from './lib/proc.ts';
 import { fmt, lineWriter, mib, ms, secs, section } from './lib/report.ts';
 import { median, percentile } from './lib/stats.ts';
 
-const VIOLET = join(ROOT, 'bin', 'violet.js');
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const PLUGINS = Math.max(1, Math.min(100, Number(args[0] ?? 20) || 20));
@@ -333,26 +332,8 @@ const spread = (values: number[]) => {
 // ---------------------------------------------------------------------------------------------
 // 1. push → ModuleConfig
 
-/** `violet push <file>` as a subprocess; `registeredAt` = when its "moduleplugin … updated" line arrived here. */
-async function violetPush(platform: Platform, file: string): Promise<{ code: number | null; wallMs: number; registeredAt: number; stderr: string }> {
-  const argv = [VIOLET, 'push', file, '--platform-address', platform.url, '--platform-username', 'admin', '--platform-password', ADMIN_PASSWORD, '--ca-file', join(platform.dataDir, 'ca.crt')];
-  const t0 = performance.now();
-  const child = track(spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'] }));
-  const err = tail();
-  let registeredAt = NaN;
-  let text = '';
-  child.stdout.on('data', () => {});
-  child.stderr.on('data', (c: Buffer) => {
-    err.add(c);
-    text += c.toString();
-    if (Number.isNaN(registeredAt) && /moduleplugin \S+ has been updated successfully/.test(text)) registeredAt = performance.now();
-  });
-  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-  const code = await new Promise<number | null>((resolve) => child.once('close', (c) => resolve(c)));
-  clearTimeout(timer);
-  untrack(child);
-  return { code, wallMs: performance.now() - t0, registeredAt, stderr: err.text() };
-}
+/** `violet push <file>`; `registeredAt` = when its registration line arrived here. */
+const violetPush = (platform: Platform, file: string) => pushWithViolet(platform, file, ADMIN_PASSWORD, /moduleplugin \S+ has been updated successfully/);
 
 interface PushResult {
   wallMs: number;
