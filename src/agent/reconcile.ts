@@ -64,7 +64,7 @@ export function createReconciler(deps: ReconcilerDeps): (key: string, signal: Ab
   return async (key, parentSignal) => {
     const { namespace, name } = splitKey(key);
     let ar = await kube.tryGet<AppRelease>(APPRELEASES, name, namespace);
-    if (!ar) return;
+    if (!ar) return void lastFullSync.delete(key);
     const owner: Owner = { name, namespace: namespace! };
     if (ar.metadata.deletionTimestamp) return uninstall(ar, owner, parentSignal);
     if (!ar.metadata.finalizers?.includes(APP_RELEASE_FINALIZER)) ar = await setFinalizers(ar, [...(ar.metadata.finalizers ?? []), APP_RELEASE_FINALIZER]);

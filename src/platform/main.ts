@@ -9,7 +9,6 @@ import { startPlatform } from './up.ts';
 import { platformRequest } from './client.ts';
 import { buildKubeconfig } from './kubeconfig.ts';
 import { clusterObject, parseLabels } from './clusters.ts';
-import { registerPortal } from '../portal/index.ts';
 
 const program = new Command('marketplace').description('The Marketplace platform: Kubernetes-compatible API server with OperatorHub, Cluster Plugins, registry and chart repository.');
 
@@ -152,7 +151,9 @@ async function waitForCluster(dataDir: string, name: string): Promise<void> {
   throw new Error(`cluster "${name}" was registered but did not become ready in 5s`);
 }
 
-registerPortal(program);
+// The portal is a separate server: its modules load only for `marketplace portal …` (and for help), not on
+// every `marketplace up` or `cluster create`.
+if (!process.argv[2] || /^(portal|help|-h|--help)$/.test(process.argv[2])) (await import('../portal/index.ts')).registerPortal(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof StatusError) console.error(`Error from server (${err.reason}): ${err.message}`);
