@@ -22,7 +22,7 @@ export class TarGzWriter {
   }
 
   async addBuffer(path: string, data: Buffer): Promise<void> {
-    await this.write(header(path, data.length, '0'));
+    await this.write(tarHeader(path, data.length, '0'));
     await this.write(data);
     await this.pad(data.length);
   }
@@ -30,7 +30,7 @@ export class TarGzWriter {
   /** `store`: content that is already compressed (gzip/zstd layers) goes in at level 0, which is far cheaper. */
   async addFile(path: string, source: string, opts: { store?: boolean } = {}): Promise<void> {
     const { size } = await stat(source);
-    await this.write(header(path, size, '0'));
+    await this.write(tarHeader(path, size, '0'));
     if (opts.store) await this.level(constants.Z_NO_COMPRESSION);
     for await (const chunk of createReadStream(source, { highWaterMark: 1 << 20 })) await this.write(chunk as Buffer);
     await this.pad(size);
@@ -45,7 +45,7 @@ export class TarGzWriter {
 
   /** Only tests need this: hostile archives with links. */
   async addLink(path: string, target: string, kind: 'symlink' | 'hardlink'): Promise<void> {
-    await this.write(header(path, 0, kind === 'symlink' ? '2' : '1', target));
+    await this.write(tarHeader(path, 0, kind === 'symlink' ? '2' : '1', target));
   }
 
   async finish(): Promise<void> {
@@ -75,14 +75,14 @@ export class TarGzWriter {
 export function tarBuffer(files: { path: string; data: Buffer }[]): Buffer {
   const parts: Buffer[] = [];
   for (const f of files) {
-    parts.push(header(f.path, f.data.length, '0', '', 0), f.data, Buffer.alloc((512 - (f.data.length % 512)) % 512));
+    parts.push(tarHeader(f.path, f.data.length, '0', '', 0), f.data, Buffer.alloc((512 - (f.data.length % 512)) % 512));
   }
   parts.push(Buffer.alloc(1024));
   return Buffer.concat(parts);
 }
 
 /** ustar header; names over 100 bytes use the 155-byte prefix field. */
-function header(path: string, size: number, type: string, linkname = '', mtime = Math.floor(Date.now() / 1000)): Buffer {
+export function tarHeader(path: string, size: number, type: string, linkname = '', mtime = Math.floor(Date.now() / 1000)): Buffer {
   const h = Buffer.alloc(512);
   const [prefix, name] = splitName(path);
   h.write(name, 0, 100, 'utf8');

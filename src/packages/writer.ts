@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { PackageManifest } from './format.ts';
 import { LAYOUT_PREFIX, MANIFEST_ENTRY, PACKAGE_SCHEMA_VERSION, manifestProblems, packageFileName } from './format.ts';
 import { blobPath, layoutImages, reachableBlobs } from './layout.ts';
-import { TarGzWriter } from './tar-writer.ts';
+import { PackageArchiveWriter } from './archive-writer.ts';
 
 export interface BuildPackageInput {
   /** Everything but the fields derived from the layout (images, schemaVersion, createdAt). */
@@ -34,20 +34,18 @@ export async function buildPackage(input: BuildPackageInput): Promise<{ file: st
   const missing = [manifest.artifact, ...manifest.relatedImages].filter((ref) => !images.some((i) => i.ref === ref));
   if (missing.length) throw new Error(`cannot build package ${manifest.name}: the image layout lacks ${missing.join(', ')}`);
   const file = join(input.outDir, packageFileName(manifest));
-  const tar = new TarGzWriter(file);
+  const tar = await PackageArchiveWriter.create(file);
   try {
-    await tar.addBuffer(MANIFEST_ENTRY, Buffer.from(JSON.stringify(manifest, null, 2)));
-    for (const f of input.files ?? []) {
-      if (typeof f.source === 'string') await tar.addFile(f.path, f.source);
-      else await tar.addBuffer(f.path, f.source);
-    }
-    await tar.addBuffer(`${LAYOUT_PREFIX}oci-layout`, Buffer.from(JSON.stringify({ imageLayoutVersion: '1.0.0' })));
+    tar.addBuffer(MANIFEST_ENTRY, Buffer.from(JSON.stringify(manifest, null, 2)));
+    for (const f of input.files ?? []) tar.addBuffer(f.path, typeof f.source === 'string' ? await readFile(f.source) : f.source);
+    tar.addBuffer(`${LAYOUT_PREFIX}oci-layout`, Buffer.from(JSON.stringify({ imageLayoutVersion: '1.0.0' })));
     const index = JSON.parse(await readFile(join(input.layoutDir, 'index.json'), 'utf8')) as { manifests: { annotations?: Record<string, string> }[] };
     const kept = { schemaVersion: 2, manifests: index.manifests.filter((m) => images.some((i) => i.ref === m.annotations?.['org.opencontainers.image.ref.name'])) };
-    await tar.addBuffer(`${LAYOUT_PREFIX}index.json`, Buffer.from(JSON.stringify(kept)));
+    tar.addBuffer(`${LAYOUT_PREFIX}index.json`, Buffer.from(JSON.stringify(kept)));
     for (const blob of await reachableBlobs(input.layoutDir, images)) {
       const [alg, hex] = blob.digest.split(':');
-      await tar.addFile(`${LAYOUT_PREFIX}blobs/${alg}/${hex}`, blobPath(input.layoutDir, blob.digest), { store: /gzip|zstd/.test(blob.mediaType ?? '') });
+      const source = blobPath(input.layoutDir, blob.digest);
+      await tar.addBlob(`${LAYOUT_PREFIX}blobs/${alg}/${hex}`, blob.digest, source, (await stat(source)).size, blob.mediaType ?? '');
     }
     await tar.finish();
   } catch (err) {

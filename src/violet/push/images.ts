@@ -1,13 +1,11 @@
-import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { Readable } from 'node:stream';
 import type { RegistryClient } from '../../oci/index.ts';
 import { mapPool } from '../../oci/index.ts';
 import type { PackageImage, PackageManifest } from '../../packages/format.ts';
-import { walkPackage } from '../../packages/reader.ts';
+import { packageError } from '../../packages/reader.ts';
+import { openIndexedBlob, readBlobTable } from '../../packages/blob-table.ts';
+import type { IndexedPackage } from '../../packages/blob-table.ts';
+import type { Need, Transfer } from './transfer.ts';
+import { bufferOf, sequentialPass, uploadBlob } from './transfer.ts';
 
 /** Where one package image goes in the destination registry. */
 export interface ImageTarget {
@@ -34,8 +32,9 @@ export interface ImagePushOptions {
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
   /**
-   * Spool big blobs to temp files while the archive stream moves on, so several uploads run at once
-   * (default true). Off: each big blob streams straight from the archive into its upload, one at a time.
+   * Packages without a blob table: spool big blobs to temp files while the archive stream moves on, so
+   * several uploads run at once (default true). Off: each big blob streams straight from the archive into
+   * its upload, one at a time.
    */
   readAhead?: boolean;
   /** Called once the bytes to upload are known, before any is sent (violet re-execs with tunables there). */
@@ -44,14 +43,13 @@ export interface ImagePushOptions {
 
 type Blob = NonNullable<PackageImage['blobs']>[number];
 const isManifest = (b: Blob) => /manifest|index/.test(b.mediaType) && !b.mediaType.includes('layer');
-/** Blobs up to this size are held in memory; bigger ones are spooled to a temp file so uploads can retry. */
-const MEMORY_BLOB_MAX = 4 * 1024 * 1024;
 
 /**
  * Pushes a package's images without unpacking it: first from the head alone (which images and blobs the
- * registry already has), then — only if something is missing — one sequential pass over the archive that
- * hands each missing blob to a bounded pool of uploads, and finally the manifests, children first, the
- * root under its tag. Shared blobs are uploaded once and mounted into the other repositories.
+ * registry already has), then — only if something is missing — the missing blobs in a bounded pool of
+ * uploads (read at their offsets when the package has a blob table, else from one sequential pass over
+ * the archive), and finally the manifests, children first, the root under its tag. Shared blobs are
+ * uploaded once and mounted into the other repositories.
  */
 export async function pushPackageImages(opts: ImagePushOptions): Promise<ImagePushSummary> {
   const { client, signal } = opts;
@@ -69,11 +67,17 @@ export async function pushPackageImages(opts: ImagePushOptions): Promise<ImagePu
   const progress = (n: number) => opts.onProgress?.((done = Math.min(total, done + n)), total);
   const manifests = new Map<string, Buffer>();
   const wanted = new Set(pending.flatMap((t) => (t.image.blobs ?? []).filter(isManifest).map((b) => b.digest)));
-  // Pass 1 streams big blobs straight into their uploads; whatever failed is retried from a spool in pass 2.
-  let failed = await uploadPass(opts, needs, wanted, manifests, progress, summary, false);
-  for (let pass = 0; failed.size > 0 && pass < 2; pass++) {
-    const retry = new Map([...needs].filter(([d]) => failed.has(d)));
-    failed = await uploadPass(opts, retry, new Set(), manifests, progress, summary, true);
+  const indexed = await readBlobTable(opts.file);
+  const transfer: Transfer = { opts, manifests, progress, summary };
+  let failed: Map<string, string>;
+  if (indexed) failed = await indexedPass(transfer, indexed, needs, wanted);
+  else {
+    // Pass 1 streams big blobs straight into their uploads; whatever failed is retried from a spool in pass 2.
+    failed = await sequentialPass(transfer, needs, wanted, false);
+    for (let pass = 0; failed.size > 0 && pass < 2; pass++) {
+      const retry = new Map([...needs].filter(([d]) => failed.has(d)));
+      failed = await sequentialPass(transfer, retry, new Set(), true);
+    }
   }
   if (failed.size) throw new Error(`could not upload ${failed.size} blob(s) (${[...failed.keys()].slice(0, 3).join(", ")}): ${[...failed.values()][0]}`);
   for (const t of pending) await putManifests(client, t, manifests, signal);
@@ -81,44 +85,20 @@ export async function pushPackageImages(opts: ImagePushOptions): Promise<ImagePu
 }
 
 /**
- * One sequential pass over the archive: small missing blobs go to a bounded pool from memory, big ones are
- * uploaded straight from the archive stream (no temp copy) unless `spool` is set (retries, replayable).
- * Returns the blobs that failed, with their error.
+ * An indexed package: every blob is read at its own offset, so uploads run in parallel straight from the
+ * package file (largest first, so no big blob starts last) and retry by reopening — no spool, no pass over
+ * the archive. Returns the blobs that failed, with their error.
  */
-async function uploadPass(opts: ImagePushOptions, needs: Map<string, Need>, wanted: Set<string>, manifests: Map<string, Buffer>, progress: (n: number) => void, summary: ImagePushSummary, spool: boolean): Promise<Map<string, string>> {
-  const { client, signal } = opts;
+async function indexedPass(t: Transfer, pkg: IndexedPackage, needs: Map<string, Need>, wanted: Set<string>): Promise<Map<string, string>> {
+  const { opts, manifests } = t;
+  const absent = [...needs.keys(), ...wanted].filter((d) => !pkg.blobs.has(d));
+  if (absent.length) throw packageError(opts.file, `the blob table has no entry for ${absent.slice(0, 3).join(', ')}`);
+  for (const digest of wanted) manifests.set(digest, await bufferOf({ stream: openIndexedBlob(pkg, digest) }));
   const failed = new Map<string, string>();
-  const inFlight = new Set<Promise<void>>();
-  const readAhead = spool || (opts.readAhead ?? process.env.VIOLET_READ_AHEAD !== '0');
-  const dir = readAhead ? await mkdtemp(join(tmpdir(), 'violet-push-')) : '';
-  const track = (digest: string, job: Promise<void>) => {
-    const wrapped = job.catch((err: Error) => void failed.set(digest, err.message)).finally(() => inFlight.delete(wrapped));
-    inFlight.add(wrapped);
-    return wrapped;
-  };
-  try {
-    await walkPackage(opts.file, async (entry) => {
-      const digest = entry.path.startsWith('oci/blobs/') ? entry.path.slice('oci/blobs/'.length).replace('/', ':') : '';
-      const need = needs.get(digest);
-      const stream = entry.stream as unknown as NodeJS.ReadableStream;
-      if (!need && !wanted.has(digest)) return drain(stream);
-      if (!need || entry.size <= MEMORY_BLOB_MAX || readAhead) {
-        // The pool bounds how many spooled blobs wait on disk (page cache) at once.
-        if (need && readAhead) while (inFlight.size >= (opts.concurrency ?? 4)) await Promise.race(inFlight);
-        const source = await spoolEntry(stream, entry.size, join(dir || tmpdir(), digest.replace(':', '-')), readAhead || entry.size <= MEMORY_BLOB_MAX);
-        if (wanted.has(digest)) manifests.set(digest, await bufferOf(source));
-        if (!need) return;
-        while (inFlight.size >= (opts.concurrency ?? 4)) await Promise.race(inFlight);
-        track(digest, uploadBlob(client, digest, need, source, signal, progress, summary));
-        return;
-      }
-      await track(digest, uploadBlob(client, digest, need, { stream }, signal, progress, summary));
-      await drain(stream);
-    }, { signal });
-    await Promise.all(inFlight);
-  } finally {
-    if (dir) await rm(dir, { recursive: true, force: true });
-  }
+  const largestFirst = [...needs].sort(([, a], [, b]) => b.size - a.size);
+  await mapPool(largestFirst, opts.concurrency ?? 4, async ([digest, need]) => {
+    await uploadBlob(t, digest, need, { open: () => openIndexedBlob(pkg, digest) }).catch((err: Error) => void failed.set(digest, err.message));
+  });
   return failed;
 }
 
@@ -131,12 +111,6 @@ async function ensureTagged(client: RegistryClient, t: ImageTarget, signal?: Abo
     await client.putManifest(t.repository, t.tag, m.bytes, m.mediaType, { signal });
   }
   return true;
-}
-
-interface Need {
-  size: number;
-  mediaType: string;
-  repositories: string[];
 }
 
 /** Non-manifest blobs each pending repository lacks (HEAD in a bounded pool). */
@@ -154,56 +128,6 @@ async function missingBlobs(client: RegistryClient, pending: ImageTarget[], summ
     needs.set(b.digest, need);
   });
   return needs;
-}
-
-type Spooled = { memory: Buffer } | { file: string } | { stream: NodeJS.ReadableStream };
-
-async function spoolEntry(stream: NodeJS.ReadableStream, size: number, file: string, allowFile: boolean): Promise<Spooled> {
-  if (size <= MEMORY_BLOB_MAX || !allowFile) return { memory: await bufferOf({ stream }) };
-  await pipeline(stream, createWriteStream(file));
-  return { file };
-}
-
-async function bufferOf(source: Spooled): Promise<Buffer> {
-  if ('memory' in source) return source.memory;
-  if ('file' in source) return (await import('node:fs/promises')).readFile(source.file);
-  const chunks: Buffer[] = [];
-  for await (const c of source.stream as AsyncIterable<Buffer>) chunks.push(c);
-  return Buffer.concat(chunks);
-}
-
-async function drain(stream: NodeJS.ReadableStream): Promise<void> {
-  for await (const _ of stream as AsyncIterable<Buffer>) void _;
-}
-
-/** A blob source for the OCI client: memory and files replay on retry, a live stream only once. */
-function blobSource(source: Spooled): string | (() => Readable) {
-  if ('file' in source) return source.file;
-  if ('memory' in source) return () => Readable.from([source.memory]);
-  let used = false;
-  return () => {
-    if (used) throw new Error('the archive stream cannot be replayed; the blob will be retried from a spool');
-    used = true;
-    return source.stream as unknown as Readable;
-  };
-}
-
-async function uploadBlob(client: RegistryClient, digest: string, need: Need, source: Spooled, signal: AbortSignal | undefined, progress: (n: number) => void, summary: ImagePushSummary): Promise<void> {
-  const desc = { digest, size: need.size, mediaType: need.mediaType };
-  const src = blobSource(source);
-  let last = 0;
-  const [first, ...others] = need.repositories;
-  const result = await client.pushBlob(first, desc, src, { signal, skipExistsCheck: true, onProgress: (n) => progress(n - last + 0 * (last = n)) });
-  if (result === 'pushed') {
-    summary.blobsPushed++;
-    summary.bytesPushed += need.size;
-  }
-  for (const repo of others) {
-    const r = await client.pushBlob(repo, desc, 'stream' in source ? () => Readable.from([]) : src, { signal, mountFrom: first });
-    if (r === 'mounted') summary.blobsMounted++;
-    else if (r === 'pushed') summary.blobsPushed++;
-  }
-  if ('file' in source) await rm(source.file, { force: true });
 }
 
 async function putManifests(client: RegistryClient, t: ImageTarget, manifests: Map<string, Buffer>, signal?: AbortSignal): Promise<void> {
