@@ -14,3 +14,6 @@ export { packagesAt } from './discover.ts';
 export type { VerifyResult, VerifyOutcome } from './verify.ts';
 export { TarGzWriter, tarBuffer } from './tar-writer.ts';
 export { addFilesImage, addHelmChartArtifact, copyLayoutImage, HELM_CHART_MEDIA_TYPE, HELM_CONFIG_MEDIA_TYPE } from './image-build.ts';
+export { readBlobTable, openIndexedBlob } from './blob-table.ts';
+export type { IndexedPackage } from './blob-table.ts';
+export type { BlobTable, BlobTableEntry } from './archive-writer.ts';

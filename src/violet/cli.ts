@@ -5,7 +5,7 @@
  * only once it knows it has many bytes to send, so a no-op re-push pays one start-up, not two.
  */
 import { enableCompileCache } from 'node:module';
-import { reexecWithMallocTunables } from './tunables.ts';
+import { reexecWithMallocTunables } from '../oci/tunables.ts';
 
 if (process.argv[2] === 'ac' && /^(download-pkg|download-app|import-yaml)$/.test(process.argv[3] ?? '')) reexecWithMallocTunables();
 enableCompileCache();

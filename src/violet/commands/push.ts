@@ -9,7 +9,7 @@ import { loadConfig } from '../config.ts';
 import { connectPlatform, rejectIPv6 } from '../push/platform.ts';
 import type { PushOutcome, PushSettings } from '../push/push.ts';
 import { formatSummary, pushPackage } from '../push/push.ts';
-import { reexecWithMallocTunables } from '../tunables.ts';
+import { reexecWithMallocTunables } from '../../oci/tunables.ts';
 
 interface PushFlags {
   platformAddress?: string;
