@@ -1,8 +1,8 @@
 /**
  * Registry benchmark: pushes and pulls a generated OCI image set (random, uncompressed tar layers of 1 to
  * 200 MiB) to our registry inside a real `marketplace up` subprocess and to Debian's `docker-registry`
- * (CNCF distribution), with our OCI client (copyImage) and with skopeo. Loopback TLS only. Prints
- * figures, asserts nothing. See bench/README.md for what each figure means.
+ * (CNCF distribution), with our OCI client (copyImage, run as its own process per phase by
+ * bench/lib/oci-copy.ts, as skopeo is) and with skopeo. Loopback TLS only. Prints figures, asserts nothing. See bench/README.md for what each figure means.
  *
  * Run: node bench/registry.ts          (1024 MiB image set, plus a 256 MiB set for the memory comparison)
  *      node bench/registry.ts 256      (smaller set, for a quick look)
@@ -12,14 +12,14 @@ import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { copyImage, createRegistryClient } from '../src/oci/index.ts';
-import type { RegistryClient } from '../src/oci/index.ts';
+import { createRegistryClient } from '../src/oci/index.ts';
 import { writeTestImageLayout } from '../src/oci/fixtures.ts';
 import { freePort } from '../src/oci/testing.ts';
 import { ensureTls } from '../src/platform/tls.ts';
 import { runBench, tempDir, track } from './lib/cleanup.ts';
 import { MULTI_PLATFORMS, splitLayers } from './lib/images.ts';
-import { startPlatform } from './lib/platform.ts';
+import type { CopySpec } from './lib/oci-copy.ts';
+import { ROOT, startPlatform } from './lib/platform.ts';
 import { capFor, measured, procCpuMs, procMemory, resetPeak, rssSampler, sleep, syncDisks, tail, toolVersion } from './lib/proc.ts';
 import { MiB, fmt, lineWriter, mib, ratio, rowWriter, secs, section } from './lib/report.ts';
 import { mbps } from './lib/stats.ts';
@@ -159,9 +159,6 @@ async function startDockerRegistry(root: string): Promise<Target> {
   return { name: 'docker-registry', host, ca: tls.ca, certDir, pid: child.pid!, child, startMs: performance.now() - t0 };
 }
 
-function clientFor(target: Target): RegistryClient {
-  return createRegistryClient({ registry: target.host, ca: target.ca, credentials: target.credentials });
-}
 
 // ---------------------------------------------------------------------------------------------
 // 3. transfers
@@ -171,8 +168,12 @@ interface Phase {
   wallMs: number;
   /** Target process CPU (utime + stime) during the phase. */
   serverCpuMs: number;
-  /** Client CPU: this process for our client, reaped skopeo children for skopeo. */
+  /** Client CPU: the client processes (ours or skopeo) reaped during the phase. */
   clientCpuMs: number;
+  /** This (orchestrating) process, for the record. */
+  benchCpuMs: number;
+  /** Peak RSS of our client's process (NaN for skopeo phases). */
+  clientPeakRss: number;
   /** This process: max(VmHWM after a reset, sampled VmRSS). */
   benchPeakRss: number;
   /** Target process VmHWM after a reset at the start of the phase (NaN if the reset was refused). */
@@ -180,7 +181,13 @@ interface Phase {
   note: string;
 }
 
-async function measure(target: Target, bytes: number, client: 'self' | 'skopeo', work: () => Promise<string>): Promise<Phase> {
+/** What a phase's work reports: a note, and the peak RSS of our client's process when it ran one. */
+interface PhaseResult {
+  note: string;
+  clientPeakRss?: number;
+}
+
+async function measure(target: Target, bytes: number, work: () => Promise<PhaseResult | string>): Promise<Phase> {
   syncDisks();
   const selfReset = resetPeak('self');
   const serverReset = resetPeak(target.pid);
@@ -189,10 +196,11 @@ async function measure(target: Target, bytes: number, client: 'self' | 'skopeo',
   const self0 = process.cpuUsage();
   const reaped0 = procCpuMs('self').children;
   const t0 = performance.now();
-  let note = '';
+  let result: PhaseResult = { note: '' };
   let sampled = NaN;
   try {
-    note = await work();
+    const r = await work();
+    result = typeof r === 'string' ? { note: r } : r;
   } finally {
     sampled = sampler.stop();
   }
@@ -204,47 +212,41 @@ async function measure(target: Target, bytes: number, client: 'self' | 'skopeo',
     bytes,
     wallMs,
     serverCpuMs: procCpuMs(target.pid).own - server0,
-    clientCpuMs: client === 'skopeo' ? reapedMs : (selfCpu.user + selfCpu.system) / 1000,
+    clientCpuMs: reapedMs,
+    benchCpuMs: (selfCpu.user + selfCpu.system) / 1000,
     benchPeakRss: Math.max(sampled, selfReset ? self.hwm : NaN),
+    clientPeakRss: result.clientPeakRss ?? NaN,
     serverPeakRss: serverReset ? procMemory(target.pid).hwm : NaN,
-    note,
+    note: result.note,
   };
 }
 
 const repoOf = (tool: string, tag: string) => `bench/${tool}-${tag}`;
 
-/** copyImage layout → registry for every image, one client for the whole phase. */
-async function pushOurs(target: Target, set: ImageSet, tool: string): Promise<string> {
-  const client = clientFor(target);
-  const signal = AbortSignal.timeout(capFor(set.bytes));
-  const counts = { pushed: 0, skipped: 0, mounted: 0 };
-  try {
-    for (const img of set.images) {
-      const s = await copyImage({ from: { layout: set.dir, tag: img.tag }, to: { client, repository: repoOf(tool, img.tag), ref: img.tag }, signal });
-      counts.pushed += s.blobs.pushed;
-      counts.skipped += s.blobs.skipped;
-      counts.mounted += s.blobs.mounted;
-    }
-  } finally {
-    client.close();
-  }
-  return `blobs pushed ${counts.pushed}, skipped ${counts.skipped}, mounted ${counts.mounted}`;
+const OCI_COPY = join(ROOT, 'bench', 'lib', 'oci-copy.js');
+
+/** Our client in its own process (bench/lib/oci-copy.ts), measured as skopeo is: one process per phase. */
+async function runOurs(target: Target, set: ImageSet, tool: string, direction: CopySpec['direction'], layout: string): Promise<{ counts: { pushed: number; skipped: number; mounted: number; roots: string[] }; peakRss: number }> {
+  const spec: CopySpec = { direction, registry: target.host, ca: target.ca, credentials: target.credentials, layout, images: set.images.map((img) => ({ tag: img.tag, repository: repoOf(tool, img.tag) })), timeoutMs: capFor(set.bytes) };
+  const specFile = join(set.dir, '..', `oci-copy-${target.name}-${direction}.json`);
+  writeFileSync(specFile, JSON.stringify(spec));
+  const r = await measured(process.execPath, [OCI_COPY, specFile], { env: { PATH: process.env.PATH, HOME: process.env.HOME }, capMs: capFor(set.bytes) + 10_000, sampleMs: RSS_SAMPLE_MS });
+  if (r.code !== 0) throw new Error(`our client (${direction}) failed (${r.timedOut ? 'timed out' : `exit ${r.code}`}): ${r.stderr.slice(-4096)}`);
+  return { counts: JSON.parse(r.stdout.trim().split('\n').pop()!), peakRss: r.peakRss };
 }
 
-/** copyImage registry → a fresh layout for every image; returns how many roots match the source. */
-async function pullOurs(target: Target, set: ImageSet, tool: string, dest: string): Promise<string> {
-  const client = clientFor(target);
-  const signal = AbortSignal.timeout(capFor(set.bytes));
-  let match = 0;
-  try {
-    for (const img of set.images) {
-      const s = await copyImage({ from: { client, repository: repoOf(tool, img.tag), ref: img.tag }, to: { layout: dest, tag: img.tag }, signal });
-      if (s.root.digest === rootDigest(set.dir, img.tag)) match++;
-    }
-  } finally {
-    client.close();
-  }
-  return `roots identical to the source: ${match}/${set.images.length}`;
+/** copyImage layout → registry for every image, one client process for the whole phase. */
+async function pushOurs(target: Target, set: ImageSet, tool: string): Promise<PhaseResult> {
+  const { counts, peakRss } = await runOurs(target, set, tool, 'push', set.dir);
+  return { note: `blobs pushed ${counts.pushed}, skipped ${counts.skipped}, mounted ${counts.mounted}`, clientPeakRss: peakRss };
+}
+
+/** copyImage registry → a fresh layout for every image; notes how many roots match the source. */
+async function pullOurs(target: Target, set: ImageSet, tool: string, dest: string): Promise<PhaseResult> {
+  mkdirSync(dest, { recursive: true });
+  const { counts, peakRss } = await runOurs(target, set, tool, 'pull', dest);
+  const match = set.images.filter((img, i) => counts.roots[i] === rootDigest(set.dir, img.tag)).length;
+  return { note: `roots identical to the source: ${match}/${set.images.length}`, clientPeakRss: peakRss };
 }
 
 function rootDigest(layoutDir: string, tag: string): string | undefined {
@@ -298,19 +300,19 @@ interface TargetResults {
 async function benchTarget(target: Target, set: ImageSet, root: string): Promise<TargetResults> {
   const progress = (what: string) => process.stdout.write(`  … ${target.name}: ${what}\n`);
   progress('push, our client');
-  const pushOursPhase = await measure(target, set.bytes, 'self', () => pushOurs(target, set, 'ours'));
+  const pushOursPhase = await measure(target, set.bytes, () => pushOurs(target, set, 'ours'));
   progress('push, skopeo');
-  const pushSkopeoPhase = await measure(target, set.bytes, 'skopeo', () => pushSkopeo(target, set, 'skopeo'));
+  const pushSkopeoPhase = await measure(target, set.bytes, () => pushSkopeo(target, set, 'skopeo'));
   const pullDir = join(root, `pull-${target.name}`);
   progress('pull, our client');
-  const pullOursPhase = await measure(target, set.bytes, 'self', () => pullOurs(target, set, 'ours', join(pullDir, 'ours')));
+  const pullOursPhase = await measure(target, set.bytes, () => pullOurs(target, set, 'ours', join(pullDir, 'ours')));
   rmSync(pullDir, { recursive: true, force: true });
   progress('pull, skopeo');
-  const pullSkopeoPhase = await measure(target, set.bytes, 'skopeo', () => pullSkopeo(target, set, 'skopeo', join(pullDir, 'skopeo')));
+  const pullSkopeoPhase = await measure(target, set.bytes, () => pullSkopeo(target, set, 'skopeo', join(pullDir, 'skopeo')));
   rmSync(pullDir, { recursive: true, force: true });
   progress('re-push (everything present)');
-  const repushOurs = await measure(target, set.bytes, 'self', () => pushOurs(target, set, 'ours'));
-  const repushSkopeo = await measure(target, set.bytes, 'skopeo', () => pushSkopeo(target, set, 'skopeo'));
+  const repushOurs = await measure(target, set.bytes, () => pushOurs(target, set, 'ours'));
+  const repushSkopeo = await measure(target, set.bytes, () => pushSkopeo(target, set, 'skopeo'));
   return { pushOurs: pushOursPhase, pushSkopeo: pushSkopeoPhase, pullOurs: pullOursPhase, pullSkopeo: pullSkopeoPhase, repushOurs, repushSkopeo };
 }
 
@@ -367,25 +369,25 @@ async function main(): Promise<void> {
   // The small set goes first, so leftovers of the big one cannot inflate its peaks.
   section(`3. transfers of the ${fmt(TOTAL_MIB)} MiB set (${set.images.length} images one after another; fresh repositories per tool)`);
   process.stdout.write(`  … memory comparison: our client pushes the ${fmt(SMALL_MIB)} MiB set to both\n`);
-  const smallMarket = await measure(market, small.bytes, 'self', () => pushOurs(market, small, 'ours'));
-  const smallDocker = await measure(docker, small.bytes, 'self', () => pushOurs(docker, small, 'ours'));
+  const smallMarket = await measure(market, small.bytes, () => pushOurs(market, small, 'ours'));
+  const smallDocker = await measure(docker, small.bytes, () => pushOurs(docker, small, 'ours'));
   const ours = await benchTarget(market, set, root);
   const dock = await benchTarget(docker, set, root);
   reportTransfers(ours, dock);
 
-  section(`4. peak RSS (VmHWM reset at the start of each phase, plus VmRSS sampled every ${RSS_SAMPLE_MS} ms for this process)`);
+  section(`4. peak RSS (registries: VmHWM reset at the start of each phase; our client's process: VmHWM/VmRSS sampled every ${RSS_SAMPLE_MS} ms)`);
   const head = [`${fmt(SMALL_MIB)} MiB set`, `${fmt(TOTAL_MIB)} MiB set`, 'growth'];
   const growth = (a: number, b: number) => (Number.isFinite(a) && Number.isFinite(b) ? `${b >= a ? '+' : '−'}${mib(Math.abs(b - a))}` : 'n/a');
   row('our client push, peak of…', head);
-  row('  bench process (→ marketplace)', [mib(smallMarket.benchPeakRss), mib(ours.pushOurs.benchPeakRss), growth(smallMarket.benchPeakRss, ours.pushOurs.benchPeakRss)]);
-  row('  bench process (→ docker-registry)', [mib(smallDocker.benchPeakRss), mib(dock.pushOurs.benchPeakRss), growth(smallDocker.benchPeakRss, dock.pushOurs.benchPeakRss)]);
+  row('  our client process (→ marketplace)', [mib(smallMarket.clientPeakRss), mib(ours.pushOurs.clientPeakRss), growth(smallMarket.clientPeakRss, ours.pushOurs.clientPeakRss)]);
+  row('  our client process (→ docker-registry)', [mib(smallDocker.clientPeakRss), mib(dock.pushOurs.clientPeakRss), growth(smallDocker.clientPeakRss, dock.pushOurs.clientPeakRss)]);
   row('  marketplace process', [mib(smallMarket.serverPeakRss), mib(ours.pushOurs.serverPeakRss), growth(smallMarket.serverPeakRss, ours.pushOurs.serverPeakRss)]);
   row('  docker-registry process', [mib(smallDocker.serverPeakRss), mib(dock.pushOurs.serverPeakRss), growth(smallDocker.serverPeakRss, dock.pushOurs.serverPeakRss)]);
   row(`${fmt(TOTAL_MIB)} MiB set, peak of…`, ['marketplace', 'docker-registry']);
   row('  registry process, skopeo push', [mib(ours.pushSkopeo.serverPeakRss), mib(dock.pushSkopeo.serverPeakRss)]);
   row('  registry process, our client pull', [mib(ours.pullOurs.serverPeakRss), mib(dock.pullOurs.serverPeakRss)]);
   row('  registry process, skopeo pull', [mib(ours.pullSkopeo.serverPeakRss), mib(dock.pullSkopeo.serverPeakRss)]);
-  row('  bench process, our client pull', [mib(ours.pullOurs.benchPeakRss), mib(dock.pullOurs.benchPeakRss)]);
+  row('  our client process, pull', [mib(ours.pullOurs.clientPeakRss), mib(dock.pullOurs.clientPeakRss)]);
   row('  marketplace VmHWM since start', [mib(procMemory(market.pid).hwm)]);
   line(`(small set push, our client: marketplace / docker-registry)`, `${fmt(rate(smallMarket))} / ${fmt(rate(smallDocker))} MB/s`);
 

@@ -17,3 +17,4 @@ export { mapPool, type CopyProgress } from './pool.ts';
 export { REF_NAME, type Descriptor, type Platform } from './types.ts';
 export { readBlob, readLayer, readLayers, resolveImage, type LayerFile, type ReadLayersOptions, type ResolvedImage } from './layers.ts';
 export { writevAll } from './writev.ts';
+export { chunksOf } from './chunks.ts';

@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import { assertDigest, digestOf, isVerifying, OCI_MEDIA_TYPES } from './digest.ts';
 import { OciError, toOciError } from './errors.ts';
 import { writevAll } from './writev.ts';
+import { chunksOf } from './chunks.ts';
 import { REF_NAME, type Descriptor } from './types.ts';
 
 /** index.json of an OCI image layout. */
@@ -206,7 +207,7 @@ async function writeToFile(path: string, body: AsyncIterable<Buffer>, signal?: A
     }
   };
   try {
-    for await (const chunk of body) {
+    for await (const chunk of chunksOf(body)) {
       if (signal?.aborted) throw toOciError(signal.reason, undefined, signal);
       onChunk?.(chunk);
       parts.push(chunk);

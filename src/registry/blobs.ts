@@ -2,7 +2,6 @@
 import type { FileHandle } from 'node:fs/promises';
 import type { ServerHttp2Stream } from 'node:http2';
 import { open } from 'node:fs/promises';
-import { pipeline } from 'node:stream/promises';
 import type { Deps } from './deps.ts';
 import { RegistryError } from './errors.ts';
 import { isNotFound } from './fsutil.ts';
@@ -11,6 +10,7 @@ import { hasBody, header, parseContentRange, send } from './http.ts';
 import type { Digest, DigestAlgorithm } from './names.ts';
 import { parseDigest, parseName } from './names.ts';
 import { rangeHeader } from './uploads.ts';
+import { sendFileRange } from './send-file.ts';
 
 function blobUnknown(name: string, d: Digest): RegistryError {
   return new RegistryError('BLOB_UNKNOWN', `blob ${d.value} is not in repository "${name}"`, { detail: { digest: d.value } });
@@ -41,8 +41,7 @@ export async function getBlob(ctx: Ctx, deps: Deps, name: string, d: Digest): Pr
     const h2 = (ctx.res as unknown as { stream?: ServerHttp2Stream }).stream;
     if (h2 && typeof h2.respondWithFD === 'function') return await respondWithFile(h2, fh, range ? 206 : 200, all, start, end - start + 1);
     ctx.res.writeHead(range ? 206 : 200, all);
-    const stream = fh.createReadStream({ start, end, autoClose: false, highWaterMark: 1 << 20 });
-    await pipeline(stream, ctx.res).catch(() => ctx.res.destroy()); // the client went away mid-body
+    await sendFileRange(ctx.res, fh, start, end - start + 1).catch(() => undefined); // the client went away mid-body
   } finally {
     await fh.close();
   }

@@ -10,7 +10,7 @@ import type { Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writevAll } from '../oci/index.ts';
+import { chunksOf, writevAll } from '../oci/index.ts';
 import { RegistryError } from './errors.ts';
 import { listDir, readIfExists, statIfExists, writeFileAtomic } from './fsutil.ts';
 import { KeyedMutex } from './lock.ts';
@@ -178,7 +178,7 @@ export class Uploads {
       }
     };
     try {
-      for await (const chunk of body) {
+      for await (const chunk of chunksOf(body)) {
         batch.push(chunk);
         batched += chunk.length;
         // Also bounded in pieces: writev takes at most IOV_MAX (1024) buffers.

@@ -1,0 +1,57 @@
+import type { Readable } from 'node:stream';
+
+/** Chunks held before the source is paused (TLS delivers ~16 KiB each: about 1 MiB). */
+const HIGH_CHUNKS = 64;
+const LOW_CHUNKS = 16;
+
+/**
+ * The chunks of a byte stream exactly as they arrive. `for await (… of stream)` reads with `read()`, which
+ * joins everything buffered into one new Buffer whenever the consumer fell behind (for instance while a
+ * batch is being written to disk): a copy of every byte into freshly faulted-in memory. This yields the
+ * pieces themselves and pauses the source while HIGH_CHUNKS wait. Ends with the stream; throws its error,
+ * or an error when it closes before its end.
+ */
+export async function* chunksOf(stream: Readable | NodeJS.ReadableStream | AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  if (typeof (stream as Readable).on !== 'function' || typeof (stream as Readable).pause !== 'function') {
+    yield* stream as AsyncIterable<Buffer>; // not a stream (a generator): nothing gets joined
+    return;
+  }
+  const source = stream as Readable;
+  const queue: Buffer[] = [];
+  let ended = false;
+  let failure: Error | undefined;
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  const onData = (chunk: Buffer) => {
+    queue.push(chunk);
+    if (queue.length >= HIGH_CHUNKS) source.pause();
+    notify();
+  };
+  const onEnd = () => void ((ended = true), notify());
+  const onError = (err: Error) => void ((failure ??= err), notify());
+  const onClose = () => void (ended || (failure ??= new Error('the stream closed before its end')), notify());
+  source.on('data', onData).once('end', onEnd).once('error', onError).once('close', onClose);
+  if (source.readableEnded) ended = true;
+  try {
+    let head = 0;
+    for (;;) {
+      if (head < queue.length) {
+        const chunk = queue[head++];
+        if (head === queue.length) queue.length = head = 0;
+        if (queue.length - head <= LOW_CHUNKS && source.isPaused()) source.resume();
+        yield chunk;
+        continue;
+      }
+      if (failure) throw failure;
+      if (ended) return;
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+  } finally {
+    source.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
+    if (!ended && !source.destroyed) source.destroy();
+  }
+}
