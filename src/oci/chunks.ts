@@ -36,6 +36,7 @@ export async function* chunksOf(stream: Readable | NodeJS.ReadableStream | Async
   const onClose = () => void (ended || (failure ??= new Error('the stream closed before its end')), notify());
   source.on('data', onData).once('end', onEnd).once('error', onError).once('close', onClose);
   if (source.readableEnded) ended = true;
+  else source.resume(); // a source handed over explicitly paused would not start on its own
   try {
     let head = 0;
     for (;;) {

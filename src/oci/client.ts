@@ -79,6 +79,8 @@ export interface Call {
   follow?: boolean;
   retries?: number;
   signal?: AbortSignal;
+  /** See HttpRequest.rawBody. */
+  rawBody?: boolean;
 }
 
 /** What upload.ts needs from a client. */
@@ -117,7 +119,7 @@ async function call(core: ClientCore, transport: Transport, auth: Authorizer, c:
       const sameHost = c.url.host === core.baseUrl.host;
       const authorization = sameHost ? await auth.header(c.scopes, c.signal) : undefined;
       const headers = { ...c.headers, ...(authorization ? { Authorization: authorization } : {}) };
-      const req = { method: c.method, url: c.url, headers, body: c.body, signal: c.signal };
+      const req = { method: c.method, url: c.url, headers, body: c.body, signal: c.signal, rawBody: c.rawBody };
       const res = c.follow ? await transport.sendFollowing(req) : await transport.send(req);
       if (res.status === 401 && sameHost) {
         res.body.resume();
@@ -154,6 +156,9 @@ export async function responseError(registry: string, res: HttpResponse, what: s
   return new OciError(code, `${what} on registry ${registry} failed with ${s}${detail}${hint}`, { registry, status: s, registryCode, retryable, retryAfterMs: parseRetryAfter(res.headers['retry-after'] as string | undefined) });
 }
 
+/** Blobs from this size on are downloaded on a connection of their own (transport rawBody). */
+const RAW_BODY_MIN_BYTES = 1024 * 1024;
+
 function buildClient(core: ClientCore, transport: Transport): RegistryClient {
   const pull = (repo: string) => [repositoryScope(repo, ['pull'])];
   const repoPath = (repo: string, rest: string) => {
@@ -181,7 +186,8 @@ function buildClient(core: ClientCore, transport: Transport): RegistryClient {
     },
     async getBlob(repo, digest, o = {}) {
       assertDigest(digest);
-      const res = await core.call({ method: 'GET', url: repoPath(repo, `blobs/${digest}`), scopes: pull(repo), expect: [200], what: `GET blob ${digest} of ${repo}`, follow: true, signal: o.signal });
+      const rawBody = (o.size ?? 0) >= RAW_BODY_MIN_BYTES;
+      const res = await core.call({ method: 'GET', url: repoPath(repo, `blobs/${digest}`), scopes: pull(repo), expect: [200], what: `GET blob ${digest} of ${repo}`, follow: true, signal: o.signal, rawBody });
       if (o.unverified) return res.body;
       const verify = verifyingStream(digest, o.size);
       res.body.once('error', (err) => verify.destroy(toOciError(err, core.registry, o.signal)));

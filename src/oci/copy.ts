@@ -52,6 +52,8 @@ interface Target {
   /** Verifies blob digests while storing them, so sources need not. */
   verifies?: boolean;
   hasManifest(desc: Descriptor): Promise<boolean>;
+  /** The digest `tag` points at now, when the target can tell cheaply (a registry: one HEAD). */
+  taggedDigest?(tag: string): Promise<string | undefined>;
   pushBlob(desc: Descriptor, open: () => Promise<Readable>, onProgress: (n: number) => void): Promise<PushResult>;
   putManifest(node: ManifestNode, tag: string | undefined, isRoot: boolean): Promise<void>;
 }
@@ -70,11 +72,19 @@ export async function copyImage(opts: CopyImageOptions): Promise<CopySummary> {
   const graph = await walkGraph(src.root, src.fetch, { platforms: opts.platforms ?? 'all', signal });
   const tag = destinationTag(opts.to) ?? src.tag;
   const { target, concurrency } = await openTarget(opts, signal);
-  const present = await presentManifests(graph.manifests, target);
-  const covered = new Set(graph.manifests.filter((m) => present.has(m.descriptor.digest) && m.kind === 'manifest').flatMap((m) => m.children.map((c) => c.digest)));
   const bytesTotal = graph.blobs.reduce((n, b) => n + b.size, 0);
   const tracker = new ProgressTracker(bytesTotal, graph.blobs.length, opts.onProgress);
   const summary: CopySummary = { root: graph.root, tag, blobs: { total: graph.blobs.length, pushed: 0, skipped: 0, mounted: 0 }, manifests: { pushed: 0, skipped: 0 }, bytesTransferred: 0, bytesTotal, durationMs: 0 };
+  if (tag && target.taggedDigest && (await target.taggedDigest(tag)) === graph.root.digest) {
+    // Tagged means complete: a registry refuses a manifest whose blobs or children are missing.
+    for (const b of graph.blobs) tracker.finish(b.digest, b.size);
+    summary.blobs.skipped = graph.blobs.length;
+    summary.manifests.skipped = graph.manifests.length;
+    summary.durationMs = Date.now() - started;
+    return summary;
+  }
+  const present = await presentManifests(graph.manifests, target);
+  const covered = new Set(graph.manifests.filter((m) => present.has(m.descriptor.digest) && m.kind === 'manifest').flatMap((m) => m.children.map((c) => c.digest)));
   await mapPool(graph.blobs, concurrency, async (desc) => {
     const result: PushResult = covered.has(desc.digest) ? 'skipped' : await target.pushBlob(desc, () => src.open(desc, signal, target.verifies), (n) => tracker.update(desc.digest, n));
     tracker.finish(desc.digest, desc.size);
@@ -144,6 +154,7 @@ async function openTarget(opts: CopyImageOptions, signal?: AbortSignal): Promise
     const mountFrom = opts.mountFrom ?? (sameRegistry ? from.repository : undefined);
     const target: Target = {
       hasManifest: async (d) => !!(await client.headManifest(repository, d.digest, { signal })),
+      taggedDigest: async (t) => (await client.headManifest(repository, t, { signal }))?.digest,
       pushBlob: (d, open, onProgress) => client.pushBlob(repository, d, open, { signal, onProgress, mountFrom }),
       putManifest: async (node, tag) => {
         await client.putManifest(repository, tag ?? node.descriptor.digest, node.bytes, manifestMediaType(node), { signal });

@@ -56,10 +56,13 @@ test('plain http, anonymous: layout → registry → layout is byte-identical; r
     const progress: CopyProgress[] = [];
     const again = await copyImage({ from: { layout: single.dir }, to: { client, repository: 'team/single', ref: 'v1' }, onProgress: (p) => progress.push(p) });
     assert.deepEqual(again.blobs, { total: 4, pushed: 0, skipped: 4, mounted: 0 });
-    assert.equal(again.manifests.pushed, 1, 'only the tag is re-put');
+    assert.equal(again.manifests.pushed, 0, 'the tag already names the image: nothing is sent');
     assert.ok(progress.every((p, i) => i === 0 || p.bytesDone >= progress[i - 1].bytesDone));
     assert.equal(progress.at(-1)!.bytesDone, again.bytesTotal);
     assert.deepEqual(await client.listTags('team/single'), ['v1']);
+    // Under another tag only the tag is put (the manifest is there, so are its blobs).
+    const retag = await copyImage({ from: { layout: single.dir }, to: { client, repository: 'team/single', ref: 'v1-again' } });
+    assert.deepEqual([retag.blobs.pushed, retag.manifests.pushed], [0, 1]);
   } finally {
     client.close();
   }

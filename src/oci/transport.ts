@@ -3,6 +3,7 @@ import https from 'node:https';
 import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { OciError, toOciError } from './errors.ts';
+import { rawGet } from './raw-get.ts';
 
 /** TLS and connection settings of one registry client. */
 export interface TransportOptions {
@@ -20,6 +21,8 @@ export interface HttpRequest {
   /** A Buffer, or a stream factory (called once per attempt). */
   body?: Buffer | (() => Readable);
   signal?: AbortSignal;
+  /** A big download: a GET on a connection of its own, body read straight off the socket (raw-get.ts). */
+  rawBody?: boolean;
 }
 
 export interface HttpResponse {
@@ -43,7 +46,14 @@ export function createTransport(opts: TransportOptions = {}): Transport {
   const httpAgent = new http.Agent({ keepAlive: true, maxSockets });
   const httpsAgent = new https.Agent({ keepAlive: true, maxSockets, ca: opts.ca, rejectUnauthorized: !opts.insecureSkipTLSVerify });
   const userAgent = opts.userAgent ?? 'marketplace-oci/0.1';
-  const send = (req: HttpRequest) => sendOnce(req, req.url.protocol === 'https:' ? httpsAgent : httpAgent, userAgent);
+  const rawOptions = { ca: opts.ca, rejectUnauthorized: !opts.insecureSkipTLSVerify, userAgent };
+  const send = async (req: HttpRequest): Promise<HttpResponse> => {
+    if (req.rawBody && req.method === 'GET' && !req.body) {
+      const res = await rawGet(req, rawOptions);
+      if (res !== 'unsupported') return res;
+    }
+    return sendOnce(req, req.url.protocol === 'https:' ? httpsAgent : httpAgent, userAgent);
+  };
   return {
     send,
     async sendFollowing(req, maxRedirects = 5) {
