@@ -13,6 +13,9 @@ export default tseslint.config(
       complexity: ['warn', 25],
       'max-depth': ['warn', 5],
       'max-params': ['warn', 5],
+      // An ESM import of node:http costs every process ~40 ms (src/kube/node-http.ts); tests may pay it.
+      '@typescript-eslint/no-restricted-imports': ['error', { paths: [{ name: 'node:http', message: "import { http } from src/kube/node-http.ts (an ESM import of node:http loads undici at start-up)", allowTypeImports: true }] }],
     },
   },
+  { files: ['**/*.test.ts', '**/testing.ts', '**/testing-*.ts', 'test/**', 'bench/**'], rules: { '@typescript-eslint/no-restricted-imports': 'off' } },
 );

@@ -4,7 +4,8 @@
  * re-render of an unchanged chart costs one manifest request (OCI) or one index request (HTTP).
  */
 import { createHash } from 'node:crypto';
-import { request as httpRequest } from 'node:http';
+import { http } from '../kube/node-http.ts';
+const httpRequest = http.request;
 import { request as httpsRequest } from 'node:https';
 import { parse as parseYaml } from 'yaml';
 import { createRegistryClient, OciError } from '../oci/index.ts';

@@ -1,5 +1,6 @@
 import { Agent, request } from 'node:https';
-import { request as httpRequest, Agent as HttpAgent } from 'node:http';
+import { http } from './node-http.ts';
+const { request: httpRequest, Agent: HttpAgent } = http;
 import type { KubeObject } from './types.ts';
 import { apiVersionOf } from './types.ts';
 import { StatusError, fromStatus } from './errors.ts';
@@ -35,7 +36,7 @@ export function createKubeClient(opts: KubeClientOptions): KubeClient {
 
 export class KubeClient {
   private readonly opts: KubeClientOptions;
-  private readonly agent: Agent | HttpAgent;
+  private readonly agent: Agent | InstanceType<typeof HttpAgent>;
 
   constructor(opts: KubeClientOptions) {
     this.opts = opts;

@@ -1,6 +1,7 @@
 import type { Agent} from 'node:https';
 import { request } from 'node:https';
-import { request as httpRequest } from 'node:http';
+import { http } from './node-http.ts';
+const httpRequest = http.request;
 import type { IncomingMessage } from 'node:http';
 import type { KubeObject } from './types.ts';
 import { fromStatus, StatusError } from './errors.ts';

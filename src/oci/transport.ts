@@ -1,4 +1,5 @@
-import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
+import type { Agent as HttpAgent, ClientRequest, IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import { http } from '../kube/node-http.ts';
 import https from 'node:https';
 import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -77,7 +78,7 @@ export function createTransport(opts: TransportOptions = {}): Transport {
   };
 }
 
-function sendOnce(req: HttpRequest, agent: http.Agent, userAgent: string): Promise<HttpResponse> {
+function sendOnce(req: HttpRequest, agent: HttpAgent, userAgent: string): Promise<HttpResponse> {
   const signal = req.signal;
   if (signal?.aborted) return Promise.reject(toOciError(signal.reason, req.url.host, signal));
   const headers: Record<string, string> = { 'User-Agent': userAgent, ...req.headers };
@@ -96,7 +97,7 @@ function sendOnce(req: HttpRequest, agent: http.Agent, userAgent: string): Promi
   });
 }
 
-function writeBody(cr: http.ClientRequest, body: HttpRequest['body']): void {
+function writeBody(cr: ClientRequest, body: HttpRequest['body']): void {
   if (!body) return void cr.end();
   if (Buffer.isBuffer(body)) return void cr.end(body);
   let source: Readable;

@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
-import { createServer as createHttpServer } from 'node:http';
+import { http } from '../kube/node-http.ts';
+const { createServer: createHttpServer } = http;
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';

@@ -1,5 +1,6 @@
 import { request as httpsRequest } from 'node:https';
-import { request as httpRequest } from 'node:http';
+import { http } from '../../kube/node-http.ts';
+const httpRequest = http.request;
 import type { IncomingMessage } from 'node:http';
 import { StatusError } from '../../kube/index.ts';
 import type { Req, Res } from '../http.ts';

@@ -1,4 +1,5 @@
-import { createServer } from 'node:http';
+import { http } from '../../kube/node-http.ts';
+const { createServer } = http;
 import type { AddressInfo } from 'node:net';
 import type { KubeClient } from '../../kube/index.ts';
 import type { RegistryClient } from '../../oci/index.ts';

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { http } from '../../kube/node-http.ts';
+const { Agent: HttpAgent, request: httpRequest } = http;
 import type { IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 

@@ -5,7 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { request } from 'node:https';
-import { request as httpRequest } from 'node:http';
+import { http } from '../../kube/node-http.ts';
+const httpRequest = http.request;
 import type { PackageManifest } from '../../packages/format.ts';
 import { walkPackage } from '../../packages/reader.ts';
 import type { PlatformSession } from './platform.ts';

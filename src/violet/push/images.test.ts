@@ -65,3 +65,13 @@ test('a stored layer whose bytes were changed is refused by digest and nothing i
   await assert.rejects(pushPackageImages({ file: tampered, manifest: pkg.manifest, client, targets: targets(pkg.manifest, 'evil') }), /could not upload 1 blob\(s\).*(digest|DIGEST)/s);
   assert.deepEqual(await tagged('evil', pkg.manifest), [undefined, undefined], 'manifests are put only after every blob is in');
 });
+
+test('a tag that names another build is refused without force, moved with it', async () => {
+  const other = await buildTestBundle(undefined, 64 << 10);
+  await pushPackageImages({ file: pkg.file, manifest: pkg.manifest, client, targets: targets(pkg.manifest, 'retag') });
+  await assert.rejects(pushPackageImages({ file: other.file, manifest: other.manifest, client, targets: targets(other.manifest, 'retag') }), /already exists in the registry as sha256:[a-f0-9]+, not sha256:[a-f0-9]+: a different build under the same version\. Re-run with --force/);
+  assert.deepEqual(await tagged('retag', pkg.manifest), pkg.manifest.images.map((i) => i.digest), 'nothing moved');
+  const forced = await pushPackageImages({ file: other.file, manifest: other.manifest, client, targets: targets(other.manifest, 'retag'), force: true });
+  assert.equal(forced.imagesSkipped, 0);
+  assert.deepEqual(await tagged('retag', other.manifest), other.manifest.images.map((i) => i.digest));
+});

@@ -37,6 +37,8 @@ export interface ImagePushOptions {
    * its upload, one at a time.
    */
   readAhead?: boolean;
+  /** Move tags that name different content (violet push --force); otherwise that is an error. */
+  force?: boolean;
   /** Called once the bytes to upload are known, before any is sent (violet re-execs with tunables there). */
   beforeTransfer?: (bytes: number) => void;
 }
@@ -54,9 +56,12 @@ const isManifest = (b: Blob) => /manifest|index/.test(b.mediaType) && !b.mediaTy
 export async function pushPackageImages(opts: ImagePushOptions): Promise<ImagePushSummary> {
   const { client, signal } = opts;
   const summary: ImagePushSummary = { images: opts.targets.length, imagesSkipped: 0, blobsPushed: 0, blobsMounted: 0, blobsSkipped: 0, bytesPushed: 0 };
+  // One HEAD per tag, in parallel: a no-op re-push is just this.
+  const tagged = await mapPool(opts.targets, opts.concurrency ?? 4, (t) => client.headManifest(t.repository, t.tag, { signal }));
+  if (!opts.force) refuseRetag(opts.targets, tagged.map((m) => m?.digest));
   const pending: ImageTarget[] = [];
-  for (const t of opts.targets) {
-    if (await ensureTagged(client, t, signal)) summary.imagesSkipped++;
+  for (const [i, t] of opts.targets.entries()) {
+    if (tagged[i]?.digest === t.image.digest || (await retagIfPresent(client, t, signal))) summary.imagesSkipped++;
     else pending.push(t);
   }
   if (pending.length === 0) return summary;
@@ -102,14 +107,21 @@ async function indexedPass(t: Transfer, pkg: IndexedPackage, needs: Map<string, 
   return failed;
 }
 
-/** True when the image is already there (by digest); makes sure the tag points at it. */
-async function ensureTagged(client: RegistryClient, t: ImageTarget, signal?: AbortSignal): Promise<boolean> {
+/** Without --force, a tag that already names different content is an error, never silently moved. */
+function refuseRetag(targets: ImageTarget[], taggedDigests: (string | undefined)[]): void {
+  targets.forEach((t, i) => {
+    const existing = taggedDigests[i];
+    if (existing && existing !== t.image.digest) {
+      throw new Error(`${t.repository}:${t.tag} already exists in the registry as ${existing}, not ${t.image.digest}: a different build under the same version. Re-run with --force to overwrite the tag`);
+    }
+  });
+}
+
+/** True when the image is there by digest (untagged, or under another tag): then only the tag is put. */
+async function retagIfPresent(client: RegistryClient, t: ImageTarget, signal?: AbortSignal): Promise<boolean> {
   if (!(await client.headManifest(t.repository, t.image.digest, { signal }))) return false;
-  const tagged = await client.headManifest(t.repository, t.tag, { signal });
-  if (tagged?.digest !== t.image.digest) {
-    const m = await client.getManifest(t.repository, t.image.digest, { signal });
-    await client.putManifest(t.repository, t.tag, m.bytes, m.mediaType, { signal });
-  }
+  const m = await client.getManifest(t.repository, t.image.digest, { signal });
+  await client.putManifest(t.repository, t.tag, m.bytes, m.mediaType, { signal });
   return true;
 }
 

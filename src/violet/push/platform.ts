@@ -1,5 +1,6 @@
 import { request } from 'node:https';
-import { request as httpRequest } from 'node:http';
+import { http } from '../../kube/node-http.ts';
+const httpRequest = http.request;
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { createKubeClient } from '../../kube/index.ts';

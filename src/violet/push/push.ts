@@ -47,8 +47,7 @@ export async function pushPackage(file: string, s: PushSettings): Promise<PushOu
     const chart = manifest.type === 'chart' && !s.skipPush ? await readPackagedChart(file, manifest, s.signal) : undefined;
     if (!s.skipPush) {
       if (chart && !s.force) await refuseChartConflict(s.session!, s.chartRepo, manifest, chart);
-      if (!s.force) await refuseRetag(s.client!, targets);
-      outcome.images = await pushPackageImages({ file, manifest, client: s.client!, targets, concurrency: s.concurrency, signal: s.signal, onProgress: (d, t) => s.onProgress?.(file, d, t), beforeTransfer: s.beforeTransfer });
+      outcome.images = await pushPackageImages({ file, manifest, client: s.client!, targets, concurrency: s.concurrency, force: s.force, signal: s.signal, onProgress: (d, t) => s.onProgress?.(file, d, t), beforeTransfer: s.beforeTransfer });
     }
     if (chart) {
       const done = await uploadChart(s.session!, s.chartRepo, chart, s.force);
@@ -64,16 +63,6 @@ export async function pushPackage(file: string, s: PushSettings): Promise<PushOu
 function toTarget(image: ImageTarget['image'], prefix: string): ImageTarget {
   const ref = parseReference(image.ref);
   return { image, repository: prefix ? `${prefix}/${ref.repository}` : ref.repository, tag: ref.tag ?? 'latest' };
-}
-
-/** Without --force, a tag that already names different content is an error, never silently moved. */
-async function refuseRetag(client: RegistryClient, targets: ImageTarget[]): Promise<void> {
-  for (const t of targets) {
-    const existing = await client.headManifest(t.repository, t.tag).catch(() => undefined);
-    if (existing && existing.digest !== t.image.digest) {
-      throw new Error(`${t.repository}:${t.tag} already exists in the registry as ${existing.digest}, not ${t.image.digest}: a different build under the same version. Re-run with --force to overwrite the tag`);
-    }
-  }
 }
 
 async function register(m: PackageManifest, targets: ImageTarget[], s: PushSettings): Promise<string[]> {
