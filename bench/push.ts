@@ -37,6 +37,7 @@ const ADMIN_PASSWORD = `Bench-${randomBytes(8).toString('hex')}`;
 const SKOPEO_PREFIX = 'skopeo-copy';
 const RSS_SAMPLE_MS = 50;
 const SHOW_RUNS = 3;
+const REPUSH_RUNS = 3;
 /** Every subprocess is bounded: at least this long (pushes: else as long as the bytes take at 4 MB/s, capFor). */
 const MIN_CAP_MS = 60_000;
 const OVERALL_CAP_MS = 240_000 + (TOTAL_MIB + SMALL_MIB) * 150;
@@ -230,19 +231,22 @@ async function main(): Promise<void> {
   }
 
   const skopeo = await skopeoCopyAll(big, platform, skopeoEnv);
-  const again = await violetPush(big, platform, env);
+  // The no-op re-push is a few hundred ms of start-up and requests: its median of three, all three printed.
+  const agains: Run[] = [];
+  for (let i = 0; i < REPUSH_RUNS; i++) agains.push(await violetPush(big, platform, env));
+  const again = [...agains].sort((a, b) => a.wallMs - b.wallMs)[Math.floor(REPUSH_RUNS / 2)];
 
   row('', ['wall', 'MB/s', 'client CPU', 'client peak', 'server CPU', 'server peak']);
   reportRun('violet push, first', big.bytes, first);
   reportRun(`skopeo copy ×${skopeo.runs} (fresh repos)`, big.bytes, skopeo);
-  reportRun('violet push, again', big.bytes, again);
+  reportRun(`violet push, again (median of ${REPUSH_RUNS})`, big.bytes, again);
   line('violet first push / skopeo, wall', `${ratio(first.wallMs, skopeo.wallMs)}  (goal < 1×: violet faster)`);
-  line('violet again / violet first, wall', `${percent(again.wallMs, first.wallMs)}  (goal ≤ 5 %)`);
+  line('violet again / violet first, wall', `${percent(again.wallMs, first.wallMs)}  (goal ≤ 5 %; runs ${agains.map((r) => ms(r.wallMs)).join(', ')})`);
   line('violet first push summary', summaryOf(first));
   line('violet again summary', summaryOf(again));
   line('HEAD of a violet-pushed layer in a skopeo repo', probe);
   line('MB/s', `image bytes (${fmt(big.bytes / 1e6)} MB, not the ${fmt(big.fileBytes / 1e6)} MB .tgz) / wall`);
-  line('violet wall includes', 'node start-up, login, gunzip + tar walk, Artifact/AV apply');
+  line('violet wall includes', 'node start-up, login, reading the blob table, Artifact/AV apply');
   line('skopeo', `images one after another (${skopeo.runs} processes), --preserve-digests, no compression`);
 
   section(`3. violet show (wall, median of ${SHOW_RUNS}, node start-up included)`);

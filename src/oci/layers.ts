@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
-import { Parser, type ReadEntry } from 'tar';
+import type { ReadEntry } from 'tar';
 import type { Descriptor } from './types.ts';
 import type { RegistryClient } from './client.ts';
 import { OciError } from './errors.ts';
@@ -88,7 +88,8 @@ interface LayerChanges {
 }
 
 /** Streams one (gzip, zstd or plain) tar layer, keeping the selected files in memory. */
-export function readLayer(source: Readable, digest: string, opts: ReadLayersOptions, budget: { used: number }): Promise<LayerChanges> {
+export async function readLayer(source: Readable, digest: string, opts: ReadLayersOptions, budget: { used: number }): Promise<LayerChanges> {
+  const { Parser } = await import('tar'); // loaded when needed: ~20 ms of start-up otherwise
   const changes: LayerChanges = { files: new Map(), whiteouts: [], opaque: [] };
   const parser = new Parser({ strict: true });
   return new Promise((resolve, reject) => {

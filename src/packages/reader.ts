@@ -1,6 +1,5 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { Parser } from 'tar';
 import { createGunzip } from 'node:zlib';
 import type { ReadEntry } from 'tar';
 import { StatusError } from '../kube/errors.ts';
@@ -24,8 +23,27 @@ export function packageError(file: string, problem: string): StatusError {
   return StatusError.badRequest(`invalid package ${file}: ${problem}`);
 }
 
-/** Reads only the head of the archive: the first entry must be manifest.json (≤ 1 MiB). */
+/**
+ * Reads only the head of the archive: the first entry must be manifest.json (≤ 1 MiB). Inflates just enough
+ * for that entry and parses its ustar header here (tar is not even loaded: start-up is most of a no-op
+ * push); a first header of another kind (pax, GNU long name) goes through the full tar reader.
+ */
 export async function readPackageManifest(file: string, signal?: AbortSignal): Promise<PackageManifest> {
+  await assertReadable(file);
+  const head = await inflateHead(file, signal);
+  if (head.length >= 512 && /^[0\0]$/.test(String.fromCharCode(head[156]))) {
+    const header = head.subarray(0, 512);
+    const name = normalise(ustarPath(header));
+    const size = Number.parseInt(header.subarray(124, 136).toString('latin1').replace(/\0.*$/s, '').trim() || 'NaN', 8);
+    if (!header.every((b) => b === 0) && ustarChecksumValid(header) && Number.isSafeInteger(size)) {
+      const unsafe = pathProblem(ustarPath(header));
+      if (unsafe) throw packageError(file, unsafe);
+      if (name !== MANIFEST_ENTRY) throw packageError(file, `the first entry must be ${MANIFEST_ENTRY}, found "${ustarPath(header)}"`);
+      if (size > MAX_MANIFEST_BYTES) throw packageError(file, `manifest.json is ${size} bytes; at most ${MAX_MANIFEST_BYTES} are allowed`);
+      if (head.length < 512 + size) throw packageError(file, describeArchiveError(new Error('unexpected end of the manifest entry')));
+      return parseManifest(file, head.subarray(512, 512 + size));
+    }
+  }
   let manifest: PackageManifest | undefined;
   await walkPackage(file, async (entry) => {
     manifest = await readManifestEntry(file, entry);
@@ -35,13 +53,58 @@ export async function readPackageManifest(file: string, signal?: AbortSignal): P
   return manifest;
 }
 
+/** The first 512 + MAX_MANIFEST_BYTES inflated bytes at most, fewer once the first entry is complete. */
+async function inflateHead(file: string, signal?: AbortSignal): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  let length = 0;
+  let want = 512 + MAX_MANIFEST_BYTES;
+  const source = createReadStream(file, { highWaterMark: 64 * 1024, signal });
+  const gunzip = createGunzip();
+  source.on('error', (err) => gunzip.destroy(err));
+  try {
+    for await (const chunk of source.pipe(gunzip) as AsyncIterable<Buffer>) {
+      parts.push(chunk);
+      length += chunk.length;
+      if (length >= 512 && want === 512 + MAX_MANIFEST_BYTES) {
+        const head = parts.length === 1 ? parts[0] : Buffer.concat(parts);
+        const size = Number.parseInt(head.subarray(124, 136).toString('latin1').replace(/\0.*$/s, '').trim() || '0', 8);
+        want = 512 + Math.min(Number.isSafeInteger(size) ? size : 0, MAX_MANIFEST_BYTES);
+      }
+      if (length >= want) break;
+    }
+  } catch (err) {
+    if (signal?.aborted) throw signal.reason;
+    throw packageError(file, describeArchiveError(err));
+  } finally {
+    source.destroy();
+    gunzip.destroy();
+  }
+  return Buffer.concat(parts);
+}
+
+function ustarPath(header: Buffer): string {
+  const text = (from: number, length: number) => header.subarray(from, from + length).toString('utf8').replace(/\0.*$/s, '');
+  const prefix = header.subarray(257, 262).toString('latin1') === 'ustar' ? text(345, 155) : '';
+  return prefix ? `${prefix}/${text(0, 100)}` : text(0, 100);
+}
+
+function ustarChecksumValid(header: Buffer): boolean {
+  let sum = 0;
+  for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 32 : header[i];
+  return sum === Number.parseInt(header.subarray(148, 156).toString('latin1').replace(/\0.*$/s, '').trim(), 8);
+}
+
 async function readManifestEntry(file: string, entry: PackageEntry): Promise<PackageManifest> {
   if (entry.size > MAX_MANIFEST_BYTES) throw packageError(file, `manifest.json is ${entry.size} bytes; at most ${MAX_MANIFEST_BYTES} are allowed`);
   const chunks: Buffer[] = [];
   for await (const chunk of entry.stream as AsyncIterable<Buffer>) chunks.push(chunk);
+  return parseManifest(file, Buffer.concat(chunks));
+}
+
+function parseManifest(file: string, bytes: Buffer): PackageManifest {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    parsed = JSON.parse(bytes.toString('utf8'));
   } catch (err) {
     throw packageError(file, `manifest.json is not valid JSON (${(err as Error).message})`);
   }
@@ -59,6 +122,7 @@ export type EntryVisitor = (entry: PackageEntry, index: number) => Promise<void 
  */
 export async function walkPackage(file: string, visit: EntryVisitor, opts: { signal?: AbortSignal; stopAfterManifest?: boolean } = {}): Promise<void> {
   await assertReadable(file);
+  const { Parser } = await import('tar'); // loaded when needed: ~20 ms of start-up otherwise
   const file$ = createReadStream(file, { highWaterMark: 1 << 20 });
   // Inflate on zlib's thread pool (tar's own gunzip is synchronous on the main thread), then parse plain tar.
   const gunzip = createGunzip({ chunkSize: 1 << 20 });
@@ -104,13 +168,19 @@ export async function walkPackage(file: string, visit: EntryVisitor, opts: { sig
 function entryProblem(entry: ReadEntry, index: number): string | undefined {
   const raw = entry.path;
   const path = normalise(raw);
-  if (raw.startsWith('/') || /^[A-Za-z]:[\\/]/.test(raw)) return `entry "${raw}" has an absolute path`;
-  if (path.split('/').some((seg) => seg === '..') || raw.includes('\\')) return `entry "${raw}" escapes the archive`;
+  const unsafe = pathProblem(raw);
+  if (unsafe) return unsafe;
   if (entry.type !== 'File' && entry.type !== 'OldFile' && entry.type !== 'Directory') return `entry "${raw}" is a ${entry.type}; packages may only contain regular files`;
   if (index === 0 && path !== MANIFEST_ENTRY) return `the first entry must be ${MANIFEST_ENTRY}, found "${raw}"`;
   if (index > 0 && path === MANIFEST_ENTRY) return `${MANIFEST_ENTRY} appears twice`;
   if (index > 0 && entry.type !== 'Directory' && !ALLOWED_PREFIXES.some((p) => path.startsWith(p))) return `unexpected entry "${raw}" (allowed: ${ALLOWED_PREFIXES.join(', ')})`;
   if (!path.startsWith(`${LAYOUT_PREFIX}blobs/`) && (entry.size ?? 0) > MAX_METADATA_ENTRY_BYTES) return `entry "${raw}" is ${entry.size} bytes; metadata entries are limited to ${MAX_METADATA_ENTRY_BYTES}`;
+  return undefined;
+}
+
+function pathProblem(raw: string): string | undefined {
+  if (raw.startsWith('/') || /^[A-Za-z]:[\\/]/.test(raw)) return `entry "${raw}" has an absolute path`;
+  if (normalise(raw).split('/').some((seg) => seg === '..') || raw.includes('\\')) return `entry "${raw}" escapes the archive`;
   return undefined;
 }
 
