@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync, statSync, truncateSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync, gunzipSync } from 'node:zlib';
+import { execFileSync } from 'node:child_process';
 import { checkPackage, readPackageManifest, TarGzWriter, manifestProblems, packageFileName } from './index.ts';
 import { buildTestBundle } from './testing.ts';
 
@@ -66,6 +67,15 @@ for (const c of cases) {
     await assert.rejects(checkPackage(file), c.error);
   });
 }
+
+test('a hand-made package with pax headers (GNU tar --format=posix) is read by the full tar reader', async () => {
+  const dir = tmp();
+  writeFileSync(join(dir, 'manifest.json'), await goodManifest());
+  const file = join(dir, 'pax.tgz');
+  execFileSync('tar', ['--format=posix', '-czf', file, '-C', dir, 'manifest.json']);
+  assert.equal(gunzipSync(readFileSync(file))[156], 'x'.charCodeAt(0), 'the first header is a pax header');
+  assert.equal((await readPackageManifest(file)).name, 'topolvm-operator');
+});
 
 test('truncated gzip and tampered blobs are refused', async () => {
   const { file } = await buildTestBundle(undefined, 64 << 10);
