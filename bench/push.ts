@@ -133,7 +133,7 @@ function reportPackage(pkg: BuiltPackage): void {
   }
   line('images, every blob', `${mib(pkg.bytes)} (${fmt(pkg.bytes / 1e6)} MB) in ${pkg.blobs} blobs`);
   line('layout generation (random + sha256 + write)', `${secs(pkg.generationMs)}  (${fmt(mbps(pkg.bytes, pkg.generationMs))} MB/s)`);
-  line('buildPackage (tar + gzip level 1)', `${secs(pkg.buildMs)}  (${fmt(mbps(pkg.bytes, pkg.buildMs))} MB/s)`);
+  line('buildPackage (indexed tar.gz, blob table)', `${secs(pkg.buildMs)}  (${fmt(mbps(pkg.bytes, pkg.buildMs))} MB/s)`);
   line('package file', `${mib(pkg.fileBytes)}  ${basename(pkg.file)}`);
 }
 
