@@ -5,7 +5,6 @@ import { StatusError } from '../kube/index.ts';
 import type { KubeObject } from '../kube/index.ts';
 import { ensureDataDir, resolveDataDir, readRuntime } from './datadir.ts';
 import { UserStore } from './users.ts';
-import { startPlatform } from './up.ts';
 import { platformRequest } from './client.ts';
 import { buildKubeconfig } from './kubeconfig.ts';
 import { clusterObject, parseLabels } from './clusters.ts';
@@ -28,6 +27,7 @@ program
     // A background controller's failed promise must not take the whole platform down: log it and go on.
     process.on('unhandledRejection', (err) => console.error('unhandled rejection in a background task:', err));
     const dataDir = resolveDataDir(opts.dataDir);
+    const { startPlatform } = await import('./up.ts'); // the whole platform: only `up` loads it
     const platform = await startPlatform({ dataDir, host: opts.host, port: Number(opts.port), adminPassword: opts.adminPassword, tlsSans: opts.tlsSan, anonymousPull: !!opts.anonymousPull, compactionIntervalMs: Number(opts.compactionInterval) * 1000, minRequestTimeoutSeconds: Number(opts.minRequestTimeout), log: (l) => console.log(l) });
     console.log(`marketplace ready at ${platform.url} in ${Math.round(performance.now() - t0)} ms`);
     console.log(`  kubeconfig: ${platform.kubeconfigPath}   (export KUBECONFIG=${platform.kubeconfigPath})`);
