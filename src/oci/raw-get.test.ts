@@ -112,3 +112,22 @@ test('a body cut short or with wrong bytes fails the pull and leaves nothing beh
     await Promise.all([cut.close(), bad.close()]);
   }
 });
+
+test('a host that answered chunked is asked the regular way from then on', async () => {
+  const srv = await registry((_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'application/octet-stream' });
+    res.end(layer);
+  });
+  const client = createRegistryClient({ registry: srv.host, plain: true, retries: 0 });
+  try {
+    for (let i = 0; i < 2; i++) {
+      const parts: Buffer[] = [];
+      for await (const c of await client.getBlob('a/b', sha(layer), { size: layer.length })) parts.push(c as Buffer);
+      assert.deepEqual(Buffer.concat(parts), layer);
+    }
+    assert.deepEqual(layerGets(srv.seen).map((s) => s.connection), ['close', 'keep-alive', 'keep-alive']);
+  } finally {
+    client.close();
+    await srv.close();
+  }
+});

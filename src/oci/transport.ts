@@ -48,10 +48,14 @@ export function createTransport(opts: TransportOptions = {}): Transport {
   const httpsAgent = new https.Agent({ keepAlive: true, maxSockets, ca: opts.ca, rejectUnauthorized: !opts.insecureSkipTLSVerify });
   const userAgent = opts.userAgent ?? 'marketplace-oci/0.1';
   const rawOptions = { ca: opts.ca, rejectUnauthorized: !opts.insecureSkipTLSVerify, userAgent };
+  // Hosts that answered a raw GET with something only the regular client handles (e.g. chunked bodies):
+  // asked the regular way from then on, so a blob is not requested twice every time.
+  const rawUnsupported = new Set<string>();
   const send = async (req: HttpRequest): Promise<HttpResponse> => {
-    if (req.rawBody && req.method === 'GET' && !req.body) {
+    if (req.rawBody && req.method === 'GET' && !req.body && !rawUnsupported.has(req.url.host)) {
       const res = await rawGet(req, rawOptions);
       if (res !== 'unsupported') return res;
+      rawUnsupported.add(req.url.host);
     }
     return sendOnce(req, req.url.protocol === 'https:' ? httpsAgent : httpAgent, userAgent);
   };
