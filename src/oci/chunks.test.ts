@@ -40,3 +40,22 @@ test('chunksOf passes plain async iterables through and destroys a stream it sto
   for await (const _ of chunksOf(stream)) break;
   assert.equal(stream.destroyed, true);
 });
+
+test('a source that closed before chunksOf attached fails at once instead of waiting forever', async () => {
+  const gone = new PassThrough();
+  gone.write(Buffer.from('x'));
+  gone.destroy();
+  await new Promise((r) => setImmediate(r)); // its 'close' has been emitted, to nobody
+  const outcome = await Promise.race([
+    (async () => { for await (const _ of chunksOf(gone)) void _; return 'ended'; })().catch((e: Error) => e.message),
+    new Promise<string>((r) => setTimeout(() => r('hung'), 2000)),
+  ]);
+  assert.match(outcome, /closed before its end/);
+  const done = new PassThrough();
+  done.end(Buffer.from('y'));
+  done.resume();
+  await new Promise((r) => done.once('end', r));
+  const got: Buffer[] = [];
+  for await (const c of chunksOf(done)) got.push(c);
+  assert.equal(got.length, 0, 'an ended source yields nothing and ends');
+});

@@ -1,3 +1,4 @@
+import { finished } from 'node:stream';
 import type { Readable } from 'node:stream';
 
 /** Chunks held before the source is paused (TLS delivers ~16 KiB each: about 1 MiB). */
@@ -31,12 +32,15 @@ export async function* chunksOf(stream: Readable | NodeJS.ReadableStream | Async
     if (queue.length >= HIGH_CHUNKS) source.pause();
     notify();
   };
-  const onEnd = () => void ((ended = true), notify());
-  const onError = (err: Error) => void ((failure ??= err), notify());
-  const onClose = () => void (ended || (failure ??= new Error('the stream closed before its end')), notify());
-  source.on('data', onData).once('end', onEnd).once('error', onError).once('close', onClose);
-  if (source.readableEnded) ended = true;
-  else source.resume(); // a source handed over explicitly paused would not start on its own
+  source.on('data', onData);
+  // finished() also reports a source that ended, failed or closed before we got here (a connection cut
+  // while the consumer was still opening its file): plain listeners would wait for events that never come.
+  const stopWatching = finished(source, { writable: false }, (err) => {
+    if (err) failure ??= err.code === 'ERR_STREAM_PREMATURE_CLOSE' ? new Error('the stream closed before its end') : err;
+    else ended = true;
+    notify();
+  });
+  if (!source.readableEnded && !source.destroyed) source.resume(); // a source handed over explicitly paused would not start on its own
   try {
     let head = 0;
     for (;;) {
@@ -52,7 +56,8 @@ export async function* chunksOf(stream: Readable | NodeJS.ReadableStream | Async
       await new Promise<void>((resolve) => (wake = resolve));
     }
   } finally {
-    source.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
+    source.off('data', onData);
+    stopWatching();
     if (!ended && !source.destroyed) source.destroy();
   }
 }

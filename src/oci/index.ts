@@ -18,3 +18,4 @@ export { REF_NAME, type Descriptor, type Platform } from './types.ts';
 export { readBlob, readLayer, readLayers, resolveImage, type LayerFile, type ReadLayersOptions, type ResolvedImage } from './layers.ts';
 export { writevAll } from './writev.ts';
 export { chunksOf } from './chunks.ts';
+export { rawGet } from './raw-get.ts';

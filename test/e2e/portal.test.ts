@@ -201,7 +201,7 @@ test('a download cut off halfway resumes from where it stopped in the next run (
   const args = ['download-app', '--arch=amd64', '--appID=clickhouse-operator', '--appVersion=v0.18.3'];
   proxy.cutAfter(Math.floor(size / 2), { refuse: true });
   const cut = await u.ac(args);
-  assert.equal(cut.code, 1, cut.stdout + cut.stderr);
+  assert.equal(cut.code, 1, `exit ${cut.code}; stdout: ${cut.stdout}; stderr: ${cut.stderr}`);
   assert.match(cut.stderr, /download of clickhouse-operator.stable.ALL.v0.18.3.tgz interrupted after 4 attempt\(s\): .* bytes are kept in .*\.part; run the same command again to resume/);
   assert.equal(existsSync(join(u.cwd, file)), false, 'nothing under the final name');
   const kept = statSync(join(u.cwd, `${file}.part`)).size;

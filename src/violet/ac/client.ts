@@ -29,7 +29,8 @@ export interface PortalClient {
   getJson<T>(path: string, query?: Record<string, string | undefined>): Promise<T>;
   postJson<T>(path: string, body: unknown): Promise<T>;
   /** A streaming GET (downloads); the caller consumes or destroys the response. */
-  open(path: string, headers?: Record<string, string>): Promise<IncomingMessage>;
+  /** `big`: a download of many bytes, over a connection of its own with the body read off the socket (oci/raw-get.ts). */
+  open(path: string, headers?: Record<string, string>, opts?: { big?: boolean }): Promise<IncomingMessage>;
   close(): void;
 }
 
@@ -61,6 +62,20 @@ export function createPortalClient(opts: PortalClientOptions): PortalClient {
     });
   }
 
+  /** A GET answered straight off the socket (Node's HTTP parser copies every body chunk); undefined: ask the regular way. */
+  async function sendRaw(path: string, headers: Record<string, string>): Promise<IncomingMessage | undefined> {
+    const { rawGet } = await import('../../oci/raw-get.ts');
+    const url = new URL(base + path);
+    const res = await rawGet({ method: 'GET', url, headers: { ...auth(), ...headers } }, { ca, rejectUnauthorized: true, userAgent: 'violet' }).catch((err: Error) => {
+      throw new Error(`cannot reach the Customer Portal at ${base}: ${err.message}; check --ac-url (saved by violet ac login) and the network`);
+    });
+    if (res === 'unsupported' || [301, 302, 303, 307, 308].includes(res.status)) {
+      if (res !== 'unsupported') res.body.destroy();
+      return undefined;
+    }
+    return Object.assign(res.body, { statusCode: res.status, headers: res.headers });
+  }
+
   async function json<T>(res: IncomingMessage, what: string): Promise<T> {
     const chunks: Buffer[] = [];
     for await (const c of res) chunks.push(c as Buffer);
@@ -84,8 +99,8 @@ export function createPortalClient(opts: PortalClientOptions): PortalClient {
     async postJson<T>(path: string, body: unknown) {
       return json<T>(await send('POST', path, { 'content-type': 'application/json', accept: 'application/json' }, JSON.stringify(body)), `POST ${path}`);
     },
-    async open(path: string, headers: Record<string, string> = {}) {
-      const res = await send('GET', path, headers);
+    async open(path: string, headers: Record<string, string> = {}, o: { big?: boolean } = {}) {
+      const res = (o.big && (await sendRaw(path, headers))) || (await send('GET', path, headers));
       if ((res.statusCode ?? 500) >= 400 && res.statusCode !== 416) await json(res, `GET ${path}`);
       return res;
     },

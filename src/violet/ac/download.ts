@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { Hash } from 'node:crypto';
-import { closeSync, createReadStream, existsSync, openSync, writevSync } from 'node:fs';
-import { mkdir, rename, stat, truncate, unlink, writeFile } from 'node:fs/promises';
+import { createReadStream, existsSync } from 'node:fs';
+import { mkdir, open, rename, stat, truncate, unlink, writeFile } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
-import { Transform, Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { chunksOf } from '../../oci/chunks.ts';
+import { writevAll } from '../../oci/writev.ts';
 import { parseChecksumFile } from '../../packages/index.ts';
 import type { PortalClient } from './client.ts';
 
@@ -75,7 +75,7 @@ async function fetchSmall(client: PortalClient, path: string): Promise<Buffer> {
 }
 
 export async function sha256OfFile(path: string, hash: Hash = createHash('sha256')): Promise<Hash> {
-  await pipeline(createReadStream(path, { highWaterMark: 1 << 20 }), new Transform({ transform: (c, _e, cb) => (hash.update(c), cb()) }));
+  for await (const chunk of chunksOf(createReadStream(path, { highWaterMark: 1 << 20 }))) hash.update(chunk);
   return hash;
 }
 
@@ -150,8 +150,9 @@ async function fetchToPart(client: PortalClient, task: DownloadTask, part: strin
     if (have === task.size) return { fetched, hex: hash.digest('hex') };
     try {
       const used = await fetchRange({ client, task, part, progress: counting }, have, hash);
-      if ((await stat(part)).size === task.size) return { fetched, hex: used.digest('hex') };
-      throw new Error(`the portal ended the transfer of ${task.file} early`);
+      const size = (await stat(part)).size;
+      if (size === task.size) return { fetched, hex: used.digest('hex') };
+      throw new Error(`the connection was cut (it ended at byte ${size} of ${task.size})`);
     } catch (err) {
       if (attempt >= retries) {
         const kept = existsSync(part) ? (await stat(part)).size : 0;
@@ -165,7 +166,7 @@ async function fetchToPart(client: PortalClient, task: DownloadTask, part: strin
 /** One request for the rest of the file; appends on a matching 206, starts over on a 200. Returns the hash of what is in `.part`. */
 async function fetchRange(t: { client: PortalClient; task: DownloadTask; part: string; progress: ProgressSink }, have: number, prefixHash: Hash): Promise<Hash> {
   const { client, task, part, progress } = t;
-  const res = await client.open(task.url, have > 0 ? { range: `bytes=${have}-` } : {});
+  const res = await client.open(task.url, have > 0 ? { range: `bytes=${have}-` } : {}, { big: task.size - have >= 1024 * 1024 });
   const append = res.statusCode === 206 && contentRangeStart(res) === have;
   if (res.statusCode === 416) {
     res.resume();
@@ -178,71 +179,49 @@ async function fetchRange(t: { client: PortalClient; task: DownloadTask; part: s
   }
   const hash = append ? prefixHash : createHash('sha256');
   if (!append) progress.start(task.file, task.size, 0);
-  const counter = new Transform({
-    transform(chunk: Buffer, _enc, cb) {
-      hash.update(chunk);
-      progress.advance(task.file, chunk.length);
-      cb(null, chunk);
-    },
+  await receiveToPart(res, part, append, (chunk) => {
+    hash.update(chunk);
+    progress.advance(task.file, chunk.length);
   });
-  await pipeline(res, counter, partWriter(part, append));
   return hash;
 }
 
 /**
- * Appends to `.part` with synchronous ~1 MiB writes (page cache: microseconds), also when the pipeline is torn
- * down by a dropped connection: everything received before the drop is kept. A file write stream destroyed by
- * the error would drop what it still buffered — on a loaded machine, all of it.
+ * Appends the body to `.part` in ~1 MiB `writev` batches on the thread pool while the next bytes arrive.
+ * Whatever was received is written before an error is passed on — a dropped connection keeps every byte
+ * that came before it (what the next attempt resumes from).
  */
-function partWriter(part: string, append: boolean): Writable {
-  const fd = openSync(part, append ? 'a' : 'w');
+async function receiveToPart(body: IncomingMessage, part: string, append: boolean, onChunk: (chunk: Buffer) => void): Promise<void> {
+  const fh = await open(part, append ? 'a' : 'w');
   let batch: Buffer[] = [];
   let bytes = 0;
-  const flush = () => {
-    for (let i = 0; i < batch.length; ) {
-      let n = writevSync(fd, batch.slice(i, i + 512));
-      while (i < batch.length && n >= batch[i].length) n -= batch[i++].length;
-      if (n > 0) batch[i] = batch[i].subarray(n);
-    }
+  const flush = async () => {
+    const parts = batch;
     batch = [];
     bytes = 0;
+    if (parts.length) await writevAll(fh, parts);
   };
-  return new Writable({
-    write(chunk: Buffer, _enc, cb) {
+  try {
+    for await (const chunk of chunksOf(body)) {
+      onChunk(chunk);
       batch.push(chunk);
       bytes += chunk.length;
-      try {
-        if (bytes >= 1 << 20) flush();
-        cb();
-      } catch (err) {
-        cb(err as Error);
-      }
-    },
-    final(cb) {
-      try {
-        flush();
-        cb();
-      } catch (err) {
-        cb(err as Error);
-      }
-    },
-    destroy(err, cb) {
-      try {
-        flush();
-      } catch {
-        // the original error matters more
-      } finally {
-        closeSync(fd);
-      }
-      cb(err);
-    },
-  });
+      if (bytes >= 1 << 20 || batch.length >= 512) await flush();
+    }
+    await flush();
+  } catch (err) {
+    await flush().catch(() => undefined); // the original error matters more
+    throw err;
+  } finally {
+    await fh.close();
+  }
 }
 
 /** Node says only "aborted" or a code for a dropped connection. */
 function describeNetworkError(err: Error): string {
   const code = (err as NodeJS.ErrnoException).code;
   if (err.message === 'aborted' || code === 'ECONNRESET') return `the connection was cut (${code ?? err.message})`;
+  if (err.message === 'the stream closed before its end') return 'the connection was cut (closed)';
   return err.message;
 }
 
