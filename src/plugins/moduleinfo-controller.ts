@@ -92,23 +92,25 @@ export function createModuleInfoController(opts: ModuleInfoControllerOptions): {
     }
     const informer = await appReleasesOf(cluster, client);
     const desired = buildAppReleases(mi, mc, values, opts.facts);
+    // What each AppRelease is now: the informer may not have seen an apply made a moment ago, and its old copy
+    // (old generation, Synced) would report the new version as running before the agent applied it.
+    const lives = new Map<KubeObject, KubeObject | undefined>();
     for (const ar of desired) {
       const live = informer.get(ar.metadata.name!, ar.metadata.namespace);
-      if (!live || JSON.stringify(live.spec) !== JSON.stringify(ar.spec) || live.metadata.labels?.[LABELS.moduleInfo] !== mi.metadata.name || live.metadata.labels?.[LABELS.moduleVersion] !== mc.spec.version) {
-        await client.apply(APP_RELEASES, ar, FIELD_MANAGER);
-      }
+      const stale = !live || JSON.stringify(live.spec) !== JSON.stringify(ar.spec) || live.metadata.labels?.[LABELS.moduleInfo] !== mi.metadata.name || live.metadata.labels?.[LABELS.moduleVersion] !== mc.spec.version;
+      lives.set(ar, stale ? await client.apply(APP_RELEASES, ar, FIELD_MANAGER) : live);
     }
     const wanted = new Set(desired.map((d) => `${d.metadata.namespace}/${d.metadata.name}`));
     for (const stale of informer.list().filter((a) => a.metadata.labels?.[LABELS.moduleInfo] === mi.metadata.name && !wanted.has(`${a.metadata.namespace}/${a.metadata.name}`))) {
       await client.delete(APP_RELEASES, stale.metadata.name!, stale.metadata.namespace).catch(ignoreNotFound);
     }
-    return rollUp(mi, mc, desired, informer, base);
+    return rollUp(mi, mc, lives, base);
   };
 
-  const rollUp = (mi: ModuleInfoObject, mc: ModuleConfigObject, desired: KubeObject[], informer: Informer, base: ModuleInfoStatus): Step => {
-    const entries = desired.map((d) => {
+  const rollUp = (mi: ModuleInfoObject, mc: ModuleConfigObject, lives: Map<KubeObject, KubeObject | undefined>, base: ModuleInfoStatus): Step => {
+    const entries = [...lives].map(([d, live]) => {
       const spec = (mc.spec.appReleases ?? []).find((a) => a.name === d.metadata.name)!;
-      return appReleaseEntry({ name: d.metadata.name!, namespace: d.metadata.namespace!, chartVersions: spec.chartVersions }, informer.get(d.metadata.name!, d.metadata.namespace));
+      return appReleaseEntry({ name: d.metadata.name!, namespace: d.metadata.namespace!, chartVersions: spec.chartVersions }, live);
     });
     const failed = entries.find((e) => e.failed);
     const running = entries.every((e) => e.ready && e.synced);

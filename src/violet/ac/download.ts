@@ -192,7 +192,15 @@ async function fetchRange(t: { client: PortalClient; task: DownloadTask; part: s
  * that came before it (what the next attempt resumes from).
  */
 async function receiveToPart(body: IncomingMessage, part: string, append: boolean, onChunk: (chunk: Buffer) => void): Promise<void> {
-  const fh = await open(part, append ? 'a' : 'w');
+  // Listen before the first await: bytes that arrive while the file is being opened, and then the connection
+  // drops, would otherwise be lost with the response (a destroyed stream drops what it buffered).
+  const chunks = chunksOf(body);
+  const first = chunks.next();
+  first.catch(() => undefined); // awaited below
+  const fh = await open(part, append ? 'a' : 'w').catch(async (err: unknown) => {
+    await chunks.return(undefined);
+    throw err;
+  });
   let batch: Buffer[] = [];
   let bytes = 0;
   const flush = async () => {
@@ -202,10 +210,10 @@ async function receiveToPart(body: IncomingMessage, part: string, append: boolea
     if (parts.length) await writevAll(fh, parts);
   };
   try {
-    for await (const chunk of chunksOf(body)) {
-      onChunk(chunk);
-      batch.push(chunk);
-      bytes += chunk.length;
+    for (let r = await first; !r.done; r = await chunks.next()) {
+      onChunk(r.value);
+      batch.push(r.value);
+      bytes += r.value.length;
       if (bytes >= 1 << 20 || batch.length >= 512) await flush();
     }
     await flush();
