@@ -22,7 +22,7 @@ import type { CopySpec } from './lib/oci-copy.ts';
 import { ROOT, startPlatform } from './lib/platform.ts';
 import { capFor, measured, procCpuMs, procMemory, resetPeak, rssSampler, sleep, syncDisks, tail, toolVersion } from './lib/proc.ts';
 import { MiB, fmt, lineWriter, mib, ratio, rowWriter, secs, section } from './lib/report.ts';
-import { mbps } from './lib/stats.ts';
+import { mbps, median } from './lib/stats.ts';
 
 const DOCKER_REGISTRY = '/usr/bin/docker-registry';
 const SKOPEO = 'skopeo';
@@ -351,6 +351,34 @@ function reportTransfers(ours: TargetResults, docker: TargetResults): void {
   row('  pull, skopeo', cols((r) => r.pullSkopeo.note.replace('roots identical to the source', 'roots = source')));
 }
 
+const PULL_ROUNDS = 3;
+
+/**
+ * Pulls again, interleaved: each round pulls with both tools from both registries, the order alternating
+ * between rounds, so page-cache and write-back state favour no one. Medians of PULL_ROUNDS rounds.
+ */
+async function interleavedPulls(market: Target, docker: Target, set: ImageSet, root: string): Promise<void> {
+  process.stdout.write(`  … pulls again, interleaved (${PULL_ROUNDS} rounds, order alternating)\n`);
+  const runs = new Map<string, number[]>();
+  for (let round = 0; round < PULL_ROUNDS; round++) {
+    const order = round % 2 ? [docker, market] : [market, docker];
+    for (const target of order) {
+      for (const tool of round % 2 ? ['skopeo', 'ours'] : ['ours', 'skopeo']) {
+        const dest = join(root, `pull-again-${target.name}-${tool}`);
+        const phase = await measure(target, set.bytes, () => (tool === 'ours' ? pullOurs(target, set, 'ours', dest) : pullSkopeo(target, set, 'skopeo', dest)));
+        rmSync(dest, { recursive: true, force: true });
+        runs.set(`${target.name}/${tool}`, [...(runs.get(`${target.name}/${tool}`) ?? []), phase.wallMs]);
+      }
+    }
+  }
+  const med = (key: string) => median(runs.get(key)!);
+  const cell = (key: string) => `${secs(med(key))}  ${fmt(mbps(set.bytes, med(key)))} MB/s`;
+  row(`pull, medians of ${PULL_ROUNDS} interleaved rounds`, ['marketplace', 'docker-registry', 'marketplace / docker-registry']);
+  row('  pull, our client', [cell('marketplace/ours'), cell('docker-registry/ours'), ratio(med('docker-registry/ours'), med('marketplace/ours'))]);
+  row('  pull, skopeo', [cell('marketplace/skopeo'), cell('docker-registry/skopeo'), ratio(med('docker-registry/skopeo'), med('marketplace/skopeo'))]);
+  row('  pull ours / skopeo (MB/s)', [ratio(med('marketplace/skopeo'), med('marketplace/ours')), ratio(med('docker-registry/skopeo'), med('docker-registry/ours'))]);
+}
+
 // ---------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
@@ -382,6 +410,7 @@ async function main(): Promise<void> {
   const ours = await benchTarget(market, set, root);
   const dock = await benchTarget(docker, set, root);
   reportTransfers(ours, dock);
+  await interleavedPulls(market, docker, set, root);
 
   section(`4. peak RSS (registries: VmHWM reset at the start of each phase; our client's process: VmHWM/VmRSS sampled every ${RSS_SAMPLE_MS} ms)`);
   const head = [`${fmt(SMALL_MIB)} MiB set`, `${fmt(TOTAL_MIB)} MiB set`, 'growth'];
