@@ -102,6 +102,17 @@ test('TLS + htpasswd: multi-arch round trip with chunked uploads, mount, walk, t
   }
 });
 
+test('TLS + htpasswd: blobs of several MiB come back byte-identical over their own connections (raw GET)', async () => {
+  const dir = await tmp('oci-big-');
+  const image = await writeTestImageLayout(dir, { tag: 'big', layers: [3 * 1024 * 1024 + 5, 1024 * 1024] });
+  const client = createRegistryClient({ registry: secure.host, ca: secure.ca, credentials: creds, chunkSize: 1024 * 1024 });
+  try {
+    await roundTrip(client, dir, image, 'team/big', 'big');
+  } finally {
+    client.close();
+  }
+});
+
 test('TLS + htpasswd: wrong or missing credentials give a clear error naming the registry', async () => {
   for (const credentials of [{ username: 'violet', password: 'wrong' }, undefined]) {
     const client = createRegistryClient({ registry: secure.host, ca: secure.ca, credentials });
