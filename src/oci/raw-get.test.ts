@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { OciError } from './index.ts';
-import { copyImage, createRegistryClient } from './index.ts';
+import { chunksOf, copyImage, createRegistryClient } from './index.ts';
 
 const sha = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 const layer = randomBytes(3 * 1024 * 1024 + 17);
@@ -126,6 +126,22 @@ test('a host that answered chunked is asked the regular way from then on', async
       assert.deepEqual(Buffer.concat(parts), layer);
     }
     assert.deepEqual(layerGets(srv.seen).map((s) => s.connection), ['close', 'keep-alive', 'keep-alive']);
+  } finally {
+    client.close();
+    await srv.close();
+  }
+});
+
+test('a connection reset before the consumer reads the body is an error for the consumer, not a crash', async () => {
+  const srv = await registry((_req, res) => {
+    res.writeHead(200, { 'Content-Length': layer.length });
+    res.write(layer.subarray(0, 100_000), () => res.socket?.resetAndDestroy());
+  });
+  const client = createRegistryClient({ registry: srv.host, plain: true, retries: 0 });
+  try {
+    const body = await client.getBlob('a/b', sha(layer), { size: layer.length, unverified: true });
+    await new Promise((r) => setTimeout(r, 200)); // the reset arrives while nobody listens
+    await assert.rejects((async () => { for await (const _ of chunksOf(body)) void _; })());
   } finally {
     client.close();
     await srv.close();

@@ -59,6 +59,9 @@ export function rawGet(req: HttpRequest, opts: RawGetOptions): Promise<HttpRespo
         return resolve('unsupported');
       }
       if (rest.length) socket.unshift(rest);
+      // Until the consumer attaches (it may first open a file), a reset must not be an uncaught 'error' event:
+      // consumers learn of it through stream.finished() / pipeline(), which read the stream's errored state.
+      socket.on('error', () => undefined);
       if (signal) {
         const abortBody = () => socket.destroy(toOciError(signal.reason, url.host, signal));
         signal.addEventListener('abort', abortBody, { once: true });
