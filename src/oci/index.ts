@@ -16,6 +16,6 @@ export { copyImage, type CopyImageOptions, type CopySummary, type ImageLocation 
 export { mapPool, type CopyProgress } from './pool.ts';
 export { REF_NAME, type Descriptor, type Platform } from './types.ts';
 export { readBlob, readLayer, readLayers, resolveImage, type LayerFile, type ReadLayersOptions, type ResolvedImage } from './layers.ts';
-export { writevAll } from './writev.ts';
+export { writevAll, writeChunks, type WriteChunksOptions } from './writev.ts';
 export { chunksOf } from './chunks.ts';
 export { rawGet } from './raw-get.ts';

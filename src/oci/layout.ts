@@ -5,8 +5,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { assertDigest, digestOf, isVerifying, OCI_MEDIA_TYPES } from './digest.ts';
 import { OciError, toOciError } from './errors.ts';
-import { writevAll } from './writev.ts';
-import { chunksOf } from './chunks.ts';
+import { writeChunks } from './writev.ts';
 import { REF_NAME, type Descriptor } from './types.ts';
 
 /** index.json of an OCI image layout. */
@@ -183,41 +182,9 @@ function sizeGuard(digest: string, size: number, onBytes?: (n: number) => void):
 }
 
 const BACKGROUND_SYNC_BYTES = 8 << 20;
-const WRITE_BATCH_BYTES = 1 << 20;
 
-/**
- * Writes a stream to a new file in ~1 MiB `writev` batches of the pieces as they came (TLS delivers ~16 KiB
- * ones; every file write is a round trip to libuv's thread pool, and joining them would fault in fresh pages),
- * fdatasyncing in the background every few MiB so the final fsync (atomicWrite) has only the tail left.
- */
+/** A stream into a new file (writeChunks: ~1 MiB writev batches, background fdatasync for atomicWrite's fsync). */
 async function writeToFile(path: string, body: AsyncIterable<Buffer>, signal?: AbortSignal, onChunk?: (chunk: Buffer) => void): Promise<void> {
-  const fh = await open(path, 'wx');
-  let parts: Buffer[] = [];
-  let bytes = 0;
-  let unsynced = 0;
-  let syncing: Promise<void> | undefined;
-  const flush = async () => {
-    await writevAll(fh, parts);
-    unsynced += bytes;
-    parts = [];
-    bytes = 0;
-    if (unsynced >= BACKGROUND_SYNC_BYTES && !syncing) {
-      unsynced = 0;
-      syncing = fh.datasync().catch(() => undefined).finally(() => (syncing = undefined));
-    }
-  };
-  try {
-    for await (const chunk of chunksOf(body)) {
-      if (signal?.aborted) throw toOciError(signal.reason, undefined, signal);
-      onChunk?.(chunk);
-      parts.push(chunk);
-      bytes += chunk.length;
-      if (bytes >= WRITE_BATCH_BYTES || parts.length >= 512) await flush(); // writev takes at most IOV_MAX buffers
-    }
-    if (bytes) await flush();
-  } finally {
-    await syncing;
-    await fh.close();
-  }
+  await writeChunks(() => open(path, 'wx'), body, { onChunk, signal, syncEveryBytes: BACKGROUND_SYNC_BYTES });
 }
 

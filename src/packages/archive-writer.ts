@@ -3,6 +3,7 @@ import { open, rename, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { createGzip, deflateRawSync, gzipSync } from 'node:zlib';
+import { writevAll } from '../oci/writev.ts';
 import { StoredMemberFramer, footer } from './gzip-members.ts';
 import { tarHeader } from './tar-writer.ts';
 
@@ -121,18 +122,10 @@ export class PackageArchiveWriter {
 
   private async write(buffers: Buffer[]): Promise<void> {
     for (let i = 0; i < buffers.length; i += 512) {
-      const batch = buffers.slice(i, i + 512);
-      let { bytesWritten } = await this.fh.writev(batch);
-      const total = batch.reduce((n, b) => n + b.length, 0);
-      if (bytesWritten < total) bytesWritten += await this.writeRest(Buffer.concat(batch).subarray(bytesWritten));
-      this.position += bytesWritten;
+      const batch = buffers.slice(i, i + 512); // writev takes at most IOV_MAX (1024) buffers
+      await writevAll(this.fh, batch);
+      this.position += batch.reduce((n, b) => n + b.length, 0);
     }
-  }
-
-  private async writeRest(rest: Buffer): Promise<number> {
-    let n = 0;
-    while (n < rest.length) n += (await this.fh.write(rest, n)).bytesWritten;
-    return n;
   }
 }
 

@@ -6,6 +6,7 @@ import type { BlobTable, BlobTableEntry } from './archive-writer.ts';
 import { BLOB_TABLE_ENTRY } from './archive-writer.ts';
 import { FOOTER_BYTES, StoredMemberReader, parseFooter } from './gzip-members.ts';
 import { LAYOUT_PREFIX } from './format.ts';
+import { readUstarHeader } from './tar-writer.ts';
 import { packageError } from './reader.ts';
 
 /** An indexed package: where each blob's member is, so blobs are read in parallel, at their offsets. */
@@ -50,7 +51,7 @@ function parseTable(file: string, member: Buffer): BlobTable {
     throw packageError(file, `the blob table is corrupt (${(err as Error).message})`);
   }
   const header = tar.subarray(0, 512);
-  const { path, size } = tarEntryOf(header);
+  const { path, size } = readUstarHeader(header);
   if (path !== BLOB_TABLE_ENTRY || 512 + size > tar.length) throw packageError(file, `the member at the blob table offset holds "${path}", not ${BLOB_TABLE_ENTRY}`);
   try {
     return JSON.parse(tar.subarray(512, 512 + size).toString('utf8')) as BlobTable;
@@ -144,14 +145,7 @@ async function* blobBytes(file: string, payload: AsyncGenerator<Buffer>, entry: 
 }
 
 function checkHeader(file: string, header: Buffer, entry: BlobTableEntry): void {
-  const { path, size } = tarEntryOf(header);
+  const { path, size } = readUstarHeader(header);
   const expected = `${LAYOUT_PREFIX}blobs/${entry.digest.replace(':', '/')}`;
   if (path !== expected || size !== entry.size) throw packageError(file, `${BLOB_TABLE_ENTRY} points ${entry.digest} at "${path}" (${size} bytes), not ${expected} (${entry.size} bytes)`);
-}
-
-function tarEntryOf(header: Buffer): { path: string; size: number } {
-  const text = (from: number, length: number) => header.subarray(from, from + length).toString('utf8').replace(/\0.*$/s, '');
-  const name = text(0, 100);
-  const prefix = text(345, 155);
-  return { path: prefix ? `${prefix}/${name}` : name, size: Number.parseInt(text(124, 12).trim() || 'NaN', 8) };
 }

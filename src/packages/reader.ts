@@ -5,6 +5,7 @@ import type { ReadEntry } from 'tar';
 import { StatusError } from '../kube/errors.ts';
 import type { PackageManifest } from './format.ts';
 import { LAYOUT_PREFIX, MANIFEST_ENTRY, MAX_MANIFEST_BYTES, manifestProblems } from './format.ts';
+import { readUstarHeader } from './tar-writer.ts';
 
 /** What a visitor sees: a validated regular-file entry whose bytes it must consume (or `resume()`). */
 export interface PackageEntry {
@@ -31,18 +32,14 @@ export function packageError(file: string, problem: string): StatusError {
 export async function readPackageManifest(file: string, signal?: AbortSignal): Promise<PackageManifest> {
   await assertReadable(file);
   const head = await inflateHead(file, signal);
-  if (head.length >= 512 && /^[0\0]$/.test(String.fromCharCode(head[156]))) {
-    const header = head.subarray(0, 512);
-    const name = normalise(ustarPath(header));
-    const size = Number.parseInt(header.subarray(124, 136).toString('latin1').replace(/\0.*$/s, '').trim() || 'NaN', 8);
-    if (!header.every((b) => b === 0) && ustarChecksumValid(header) && Number.isSafeInteger(size)) {
-      const unsafe = pathProblem(ustarPath(header));
-      if (unsafe) throw packageError(file, unsafe);
-      if (name !== MANIFEST_ENTRY) throw packageError(file, `the first entry must be ${MANIFEST_ENTRY}, found "${ustarPath(header)}"`);
-      if (size > MAX_MANIFEST_BYTES) throw packageError(file, `manifest.json is ${size} bytes; at most ${MAX_MANIFEST_BYTES} are allowed`);
-      if (head.length < 512 + size) throw packageError(file, describeArchiveError(new Error('unexpected end of the manifest entry')));
-      return parseManifest(file, head.subarray(512, 512 + size));
-    }
+  const h = head.length >= 512 ? readUstarHeader(head.subarray(0, 512)) : undefined;
+  if (h && (h.type === '0' || h.type === '\0') && !h.empty && h.checksumValid && Number.isSafeInteger(h.size)) {
+    const unsafe = pathProblem(h.path);
+    if (unsafe) throw packageError(file, unsafe);
+    if (normalise(h.path) !== MANIFEST_ENTRY) throw packageError(file, `the first entry must be ${MANIFEST_ENTRY}, found "${h.path}"`);
+    if (h.size > MAX_MANIFEST_BYTES) throw packageError(file, `manifest.json is ${h.size} bytes; at most ${MAX_MANIFEST_BYTES} are allowed`);
+    if (head.length < 512 + h.size) throw packageError(file, describeArchiveError(new Error('unexpected end of the manifest entry')));
+    return parseManifest(file, head.subarray(512, 512 + h.size));
   }
   let manifest: PackageManifest | undefined;
   await walkPackage(file, async (entry) => {
@@ -67,7 +64,7 @@ async function inflateHead(file: string, signal?: AbortSignal): Promise<Buffer> 
       length += chunk.length;
       if (length >= 512 && want === 512 + MAX_MANIFEST_BYTES) {
         const head = parts.length === 1 ? parts[0] : Buffer.concat(parts);
-        const size = Number.parseInt(head.subarray(124, 136).toString('latin1').replace(/\0.*$/s, '').trim() || '0', 8);
+        const { size } = readUstarHeader(head.subarray(0, 512));
         want = 512 + Math.min(Number.isSafeInteger(size) ? size : 0, MAX_MANIFEST_BYTES);
       }
       if (length >= want) break;
@@ -80,18 +77,6 @@ async function inflateHead(file: string, signal?: AbortSignal): Promise<Buffer> 
     gunzip.destroy();
   }
   return Buffer.concat(parts);
-}
-
-function ustarPath(header: Buffer): string {
-  const text = (from: number, length: number) => header.subarray(from, from + length).toString('utf8').replace(/\0.*$/s, '');
-  const prefix = header.subarray(257, 262).toString('latin1') === 'ustar' ? text(345, 155) : '';
-  return prefix ? `${prefix}/${text(0, 100)}` : text(0, 100);
-}
-
-function ustarChecksumValid(header: Buffer): boolean {
-  let sum = 0;
-  for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 32 : header[i];
-  return sum === Number.parseInt(header.subarray(148, 156).toString('latin1').replace(/\0.*$/s, '').trim(), 8);
 }
 
 async function readManifestEntry(file: string, entry: PackageEntry): Promise<PackageManifest> {

@@ -81,6 +81,33 @@ export function tarBuffer(files: { path: string; data: Buffer }[]): Buffer {
   return Buffer.concat(parts);
 }
 
+/** What a 512-byte ustar header says (no pax/GNU extensions: those are for the `tar` package). */
+export interface UstarHeader {
+  path: string;
+  /** NaN when the field is not octal. */
+  size: number;
+  /** The type flag: '0' or '\0' for a regular file. */
+  type: string;
+  checksumValid: boolean;
+  /** All zeros: the end-of-archive marker. */
+  empty: boolean;
+}
+
+export function readUstarHeader(header: Buffer): UstarHeader {
+  const text = (from: number, length: number) => header.subarray(from, from + length).toString('utf8').replace(/\0.*$/s, '');
+  const octal = (from: number, length: number) => Number.parseInt(text(from, length).trim() || 'NaN', 8);
+  const prefix = header.subarray(257, 262).toString('latin1') === 'ustar' ? text(345, 155) : '';
+  let sum = 0;
+  for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 32 : header[i];
+  return {
+    path: prefix ? `${prefix}/${text(0, 100)}` : text(0, 100),
+    size: octal(124, 12),
+    type: String.fromCharCode(header[156]),
+    checksumValid: sum === octal(148, 8),
+    empty: header.every((b) => b === 0),
+  };
+}
+
 /** ustar header; names over 100 bytes use the 155-byte prefix field. */
 export function tarHeader(path: string, size: number, type: string, linkname = '', mtime = Math.floor(Date.now() / 1000)): Buffer {
   const h = Buffer.alloc(512);

@@ -10,7 +10,7 @@ import type { Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chunksOf, writevAll } from '../oci/index.ts';
+import { writeChunks } from '../oci/index.ts';
 import { RegistryError } from './errors.ts';
 import { listDir, readIfExists, statIfExists, writeFileAtomic } from './fsutil.ts';
 import { KeyedMutex } from './lock.ts';
@@ -19,10 +19,8 @@ import type { Digest, DigestAlgorithm } from './names.ts';
 import { isValidUuid } from './names.ts';
 import type { Store } from './store.ts';
 
-/** Bytes buffered before one write to the session file. */
 /** Written but not yet fdatasync'ed bytes that start a background fdatasync. */
 const BACKGROUND_SYNC_BYTES = 8 << 20;
-const BATCH_BYTES = 1024 * 1024;
 
 interface SessionInfo {
   name: string;
@@ -153,43 +151,15 @@ export class Uploads {
         detail: { offset: state.offset },
       });
     }
-    const fh = await open(this.dataPath(uuid), 'a');
-    // TLS delivers ~16 KiB pieces; writing them in ~1 MiB batches is several times faster. The hash is
-    // updated only after a batch is on disk, so it always matches the file even if the body breaks off.
-    let batch: Buffer[] = [];
-    let batched = 0;
-    // Data is flushed to disk in the background while the body still arrives, so the fsync that makes the
-    // finished blob durable only has the tail left to write (it used to be about half of a big upload's time).
-    let unsynced = 0;
-    let syncing: Promise<void> | undefined;
-    const flush = async () => {
-      // writev of the pieces as they came: joining them would allocate (and GC) a second copy of every byte.
-      const parts = batch;
-      const length = batched;
-      batch = [];
-      batched = 0;
-      await writevAll(fh, parts);
-      for (const part of parts) state.hash.update(part);
-      state.offset += length;
-      unsynced += length;
-      if (unsynced >= BACKGROUND_SYNC_BYTES && !syncing) {
-        unsynced = 0;
-        syncing = fh.datasync().catch(() => undefined).finally(() => (syncing = undefined));
-      }
-    };
-    try {
-      for await (const chunk of chunksOf(body)) {
-        batch.push(chunk);
-        batched += chunk.length;
-        // Also bounded in pieces: writev takes at most IOV_MAX (1024) buffers.
-        if (batched >= BATCH_BYTES || batch.length >= 512) await flush();
-      }
-    } finally {
-      await flush().finally(async () => {
-        await syncing;
-        await fh.close();
-      });
-    }
+    // The hash is updated only after a batch is on disk, so it always matches the file even if the body
+    // breaks off; background fdatasync leaves the fsync of a finished blob only the tail to write.
+    await writeChunks(() => open(this.dataPath(uuid), 'a'), body, {
+      syncEveryBytes: BACKGROUND_SYNC_BYTES,
+      onWritten: (parts, bytes) => {
+        for (const part of parts) state.hash.update(part);
+        state.offset += bytes;
+      },
+    });
     return state.offset;
   }
 

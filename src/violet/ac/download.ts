@@ -5,7 +5,7 @@ import { mkdir, open, rename, stat, truncate, unlink, writeFile } from 'node:fs/
 import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { chunksOf } from '../../oci/chunks.ts';
-import { writevAll } from '../../oci/writev.ts';
+import { writeChunks } from '../../oci/writev.ts';
 import { parseChecksumFile } from '../../packages/index.ts';
 import type { PortalClient } from './client.ts';
 
@@ -192,37 +192,7 @@ async function fetchRange(t: { client: PortalClient; task: DownloadTask; part: s
  * that came before it (what the next attempt resumes from).
  */
 async function receiveToPart(body: IncomingMessage, part: string, append: boolean, onChunk: (chunk: Buffer) => void): Promise<void> {
-  // Listen before the first await: bytes that arrive while the file is being opened, and then the connection
-  // drops, would otherwise be lost with the response (a destroyed stream drops what it buffered).
-  const chunks = chunksOf(body);
-  const first = chunks.next();
-  first.catch(() => undefined); // awaited below
-  const fh = await open(part, append ? 'a' : 'w').catch(async (err: unknown) => {
-    await chunks.return(undefined);
-    throw err;
-  });
-  let batch: Buffer[] = [];
-  let bytes = 0;
-  const flush = async () => {
-    const parts = batch;
-    batch = [];
-    bytes = 0;
-    if (parts.length) await writevAll(fh, parts);
-  };
-  try {
-    for (let r = await first; !r.done; r = await chunks.next()) {
-      onChunk(r.value);
-      batch.push(r.value);
-      bytes += r.value.length;
-      if (bytes >= 1 << 20 || batch.length >= 512) await flush();
-    }
-    await flush();
-  } catch (err) {
-    await flush().catch(() => undefined); // the original error matters more
-    throw err;
-  } finally {
-    await fh.close();
-  }
+  await writeChunks(() => open(part, append ? 'a' : 'w'), body, { onChunk });
 }
 
 /** Node says only "aborted" or a code for a dropped connection. */
